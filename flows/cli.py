@@ -1,0 +1,97 @@
+"""The taskspace command line: ingest, sql and the pipeline commands (heavy imports stay lazy)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from warehouse.db import default_db_path
+
+app = typer.Typer(help="taskspace: LLM leaderboard results in DuckDB, LLMs as operators in prompt space.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+ingest_app = typer.Typer(help="Load leaderboard results or model releases.", no_args_is_help=True)
+app.add_typer(ingest_app, name="ingest")
+
+
+class State:
+    db: str = default_db_path()
+
+
+@app.callback()
+def main(db: str = typer.Option(None, "--db", envvar="TASKSPACE_DB", help="DuckDB warehouse file "
+                                "(env TASKSPACE_DB, default ./taskspace.duckdb).")):
+    """Global options."""
+    State.db = db or default_db_path()
+
+
+def emit(obj: dict, as_json: bool, human: str) -> None:
+    """Print one JSON object (with --json) or the human summary."""
+    if as_json:
+        typer.echo(json.dumps(obj, default=str))
+    else:
+        typer.echo(human)
+
+
+@ingest_app.command("results")
+def ingest_results_cmd(
+    sources: list[str] = typer.Argument(..., help="Files, directories or http(s) URLs."),
+    fmt: str = typer.Option(..., "--format", "-f", help="mmlu-pro | lm-eval | routerbench | long"),
+    force: bool = typer.Option(False, help="Re-read inputs even when their checksum is unchanged."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts."),
+):
+    """Ingest per-question results; unchanged inputs are skipped, bad ones fail alone."""
+    from tasks.ingest import expand_sources, ingest_item, totals
+    from tasks.sources import parser_for
+    from warehouse import connect
+    from warehouse.loads import record_failure, utcnow
+
+    try:
+        parser_for(fmt)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--format")
+    with connect(State.db) as con:
+        items, missing = expand_sources(fmt, sources)
+        summaries = [record_failure(con, source=fmt, uri=m.uri, sha256=None, error=m.error, started_at=utcnow())
+                     for m in missing]
+        summaries += [ingest_item(con, fmt, it, force=force) for it in items]
+        out = totals(summaries)
+        out["warehouse"] = dict(zip(("models", "prompts", "results"), con.execute(
+            "SELECT (SELECT count(*) FROM models), (SELECT count(*) FROM prompts), (SELECT count(*) FROM results)"
+        ).fetchall()[0]))
+    lines = [f"{s['status']:8} new={s['rows_new']:<7} upd={s['rows_updated']:<6} same={s['rows_skipped']:<7} "
+             f"rej={s['rows_rejected']:<4} {s['uri']}" + (f"\n         {s['error']}" if s["status"] == "failed" else "")
+             for s in out["loads"]]
+    lines.append(f"{out['loaded']} loaded, {out['skipped']} skipped, {out['failed']} failed; "
+                 f"{out['rows_new']} new rows, {out['rows_updated']} updated, {out['rows_rejected']} rejected; "
+                 f"warehouse: {out['warehouse']['models']} models, {out['warehouse']['prompts']} prompts, "
+                 f"{out['warehouse']['results']} results")
+    emit(out, as_json, "\n".join(lines))
+    if out["failed"]:
+        raise typer.Exit(1)
+
+
+@app.command("sql")
+def sql_cmd(
+    statement: str = typer.Argument(..., help="SQL to run, or @FILE to read it from a file."),
+    csv_out: bool = typer.Option(False, "--csv", help="Print CSV."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object {columns, rows}."),
+    max_rows: int = typer.Option(200, help="Rows shown in table output (all rows with --csv/--json)."),
+):
+    """Run SQL on the warehouse (read-only) and print a table, CSV or JSON."""
+    from warehouse.render import run_sql
+
+    if statement.startswith("@"):
+        statement = Path(statement[1:]).read_text()
+    try:
+        text = run_sql(State.db, statement, "json" if as_json else "csv" if csv_out else "table", max_rows)
+    except Exception as exc:  # duckdb errors name the problem; show it without a traceback
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    app()

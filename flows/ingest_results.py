@@ -1,0 +1,54 @@
+"""Prefect flow ingest_results: every input file is its own task, so one bad file fails alone."""
+from __future__ import annotations
+
+from typing import Literal
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed
+
+from tasks.ingest import expand_sources, ingest_item, totals
+from tasks.sources import list_items
+from warehouse import connect
+from warehouse.loads import LoadSummary, record_failure, utcnow
+
+ResultsFormat = Literal["mmlu-pro", "lm-eval", "routerbench", "long"]
+
+
+class LoadFailed(RuntimeError):
+    """Raised by the per-file task so Prefect marks that task (and only it) as failed."""
+
+
+@task(name="ingest-file", task_run_name="ingest {fmt} {uri}", cache_policy=NO_CACHE)
+def ingest_file(db: str, fmt: str, uri: str, force: bool = False) -> dict:
+    """Load one input into the warehouse; raises LoadFailed (after logging it in loads) when it fails."""
+    with connect(db) as con:
+        summary = ingest_item(con, fmt, list_items(fmt, uri)[0], force=force)
+    if summary.status == "failed":
+        raise LoadFailed(summary.error)
+    return summary.as_dict()
+
+
+@flow(name="ingest_results", log_prints=True)
+def ingest_results(format: ResultsFormat, sources: list[str], db: str = "taskspace.duckdb",
+                   force: bool = False) -> dict:
+    """Counts of ingesting every input of SOURCES (files, dirs, URLs); the run fails if any input failed, after the rest load."""
+    logger = get_run_logger()
+    items, missing = expand_sources(format, sources)
+    with connect(db) as con:
+        for m in missing:
+            record_failure(con, source=format, uri=m.uri, sha256=None, error=m.error, started_at=utcnow())
+    futures = [ingest_file.submit(db, format, it.uri, force) for it in items]
+    summaries = list(missing)
+    for it, fut in zip(items, futures):
+        fut.wait()
+        if fut.state.is_completed():
+            summaries.append(LoadSummary(**fut.result()))
+        else:
+            summaries.append(LoadSummary(format, it.uri, "failed", error=str(fut.state.message)))
+    out = totals(summaries)
+    logger.info("ingest_results %s: %d loaded, %d skipped, %d failed, %d new rows, %d updated",
+                format, out["loaded"], out["skipped"], out["failed"], out["rows_new"], out["rows_updated"])
+    if out["failed"]:
+        return Failed(message=f"{out['failed']} input(s) failed: " + "; ".join(out["errors"]), data=out)
+    return out

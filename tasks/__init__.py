@@ -1,0 +1,1 @@
+"""Units of work: pure functions first, thin Prefect @task wrappers last."""

@@ -1,0 +1,67 @@
+"""Load result files into the warehouse: one item is one transaction, a bad item fails alone."""
+from __future__ import annotations
+
+import logging
+
+from tasks.sources import InputError, SourceItem, checksum, list_items, parser_for
+from tasks.sources.http import FetchError
+from warehouse.loads import LoadSummary, is_unchanged, record_failure, utcnow, write_load
+
+log = logging.getLogger("taskspace.ingest")
+
+
+def ingest_item(con, fmt: str, item: SourceItem, *, force: bool = False) -> LoadSummary:
+    """Read, parse and write one item; unchanged inputs are skipped, unreadable ones logged as failed."""
+    started = utcnow()
+    sha = None
+    try:
+        blobs = item.blobs()
+        sha = checksum(blobs)
+        if not force and is_unchanged(con, fmt, item.uri, sha):
+            return LoadSummary(fmt, item.uri, "skipped", sha256=sha)
+        parsed = parser_for(fmt)(blobs, item.uri)
+    except (InputError, FetchError, OSError, UnicodeDecodeError) as exc:
+        msg = str(exc) if item.uri in str(exc) else f"{item.uri}: {exc}"
+        log.error("load failed: %s", msg)
+        return record_failure(con, source=fmt, uri=item.uri, sha256=sha, error=msg, started_at=started)
+    rejected = [(r.position, r.reason, r.raw) for r in parsed.rejected]
+    try:
+        summary = write_load(con, source=fmt, uri=item.uri, sha256=sha, records=parsed.records,
+                             rejected=rejected, started_at=started)
+    except Exception as exc:  # the transaction rolled back: nothing stored changed
+        msg = f"{item.uri}: write failed, nothing stored ({type(exc).__name__}: {exc})"
+        log.error("load failed: %s", msg)
+        return record_failure(con, source=fmt, uri=item.uri, sha256=sha, error=msg, started_at=started)
+    if summary.rows_rejected:
+        log.warning("%s: %d record(s) rejected", item.uri, summary.rows_rejected)
+    return summary
+
+
+def expand_sources(fmt: str, sources: list[str]) -> tuple[list[SourceItem], list[LoadSummary]]:
+    """Items of every SOURCE, plus a failed summary for each SOURCE that does not exist."""
+    items, missing = [], []
+    for src in sources:
+        try:
+            found = list_items(fmt, src)
+        except InputError as exc:
+            missing.append(LoadSummary(fmt, src, "failed", error=str(exc)))
+            continue
+        if not found:
+            missing.append(LoadSummary(fmt, src, "failed", error=f"{src}: no {fmt} inputs found"))
+        items.extend(found)
+    return items, missing
+
+
+def totals(summaries: list[LoadSummary]) -> dict:
+    """The counts a CLI or flow reports for a batch of loads."""
+    by = lambda st: [s for s in summaries if s.status == st]  # noqa: E731
+    return {
+        "files": len(summaries), "loaded": len(by("ok")) + len(by("partial")), "partial": len(by("partial")),
+        "skipped": len(by("skipped")), "failed": len(by("failed")),
+        "rows_new": sum(s.rows_new for s in summaries), "rows_updated": sum(s.rows_updated for s in summaries),
+        "rows_unchanged": sum(s.rows_skipped for s in summaries),
+        "rows_rejected": sum(s.rows_rejected for s in summaries),
+        "models": sorted({m for s in summaries for m in s.models}),
+        "errors": [s.error for s in summaries if s.status == "failed"],
+        "loads": [s.as_dict() | {"models": len(s.models)} for s in summaries],
+    }

@@ -1,0 +1,90 @@
+"""DuckDB connection, numbered migrations with a version table, named SQL queries."""
+from __future__ import annotations
+
+import os
+import re
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+_MIGRATION_RE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+# One writer at a time inside a process (DuckDB's file lock covers other processes).
+write_lock = threading.RLock()
+
+
+def default_db_path() -> str:
+    """The warehouse path: $TASKSPACE_DB or ./taskspace.duckdb."""
+    return os.environ.get("TASKSPACE_DB", "taskspace.duckdb")
+
+
+def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
+            migrate_schema: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (a file path or ':memory:') and bring its schema up to date."""
+    path = str(path or default_db_path())
+    if path != ":memory:":
+        if read_only and not Path(path).exists():
+            raise FileNotFoundError(f"warehouse {path} does not exist (ingest something first)")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(path, read_only=read_only)
+    if migrate_schema and not read_only:
+        migrate(con)
+    return con
+
+
+def read_sql(relpath: str) -> str:
+    """The text of a .sql file under sql/ (e.g. 'queries/result_counts')."""
+    p = SQL_DIR / (relpath if relpath.endswith(".sql") else relpath + ".sql")
+    return p.read_text()
+
+
+def migrations() -> list[tuple[int, str, Path]]:
+    """Numbered migrations found in sql/migrations, in order."""
+    found = []
+    for p in sorted((SQL_DIR / "migrations").glob("*.sql")):
+        m = _MIGRATION_RE.match(p.name)
+        if not m:
+            raise ValueError(f"migration file {p} is not named NNN_name.sql")
+        found.append((int(m.group(1)), m.group(2), p))
+    versions = [v for v, _, _ in found]
+    if len(set(versions)) != len(versions):
+        raise ValueError(f"duplicate migration numbers in {SQL_DIR / 'migrations'}")
+    return found
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply migrations not yet recorded in schema_version, re-create the views; returns the versions applied."""
+    with write_lock:
+        con.execute("""CREATE TABLE IF NOT EXISTS schema_version (
+            version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)""")
+        done = {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
+        applied = []
+        for version, name, path in migrations():
+            if version in done:
+                continue
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(path.read_text())
+                con.execute("INSERT INTO schema_version VALUES (?, ?, ?)",
+                            [version, name, datetime.now(timezone.utc).replace(tzinfo=None)])
+                con.execute("COMMIT")
+            except Exception as exc:
+                con.execute("ROLLBACK")
+                raise RuntimeError(f"migration {path.name} failed: {exc}") from exc
+            applied.append(version)
+        _create_views(con)
+        return applied
+
+
+def _create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re-)create every view in sql/views, in file-name order."""
+    for p in sorted((SQL_DIR / "views").glob("*.sql")):
+        con.execute(p.read_text())
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, **params):
+    """Run the named statement sql/queries/<name>.sql with $params; returns the DuckDB relation result."""
+    return con.execute(read_sql(f"queries/{name}"), params or None)
