@@ -93,5 +93,8 @@ def sql_cmd(
     sys.stdout.write(text)
 
 
+# Sub-command modules register themselves on `app` / `ingest_app` when imported (one line each):
+# --- sub-command modules ---
+
 if __name__ == "__main__":
     app()
