@@ -101,9 +101,11 @@ def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
                 rejected.append(Rejected(here, f"{task}: {reason}", line[:2000]))
                 continue
             doc = s.get("doc") if isinstance(s.get("doc"), dict) else {}
+            group = ((results.get("configs") or {}).get(task) or {}).get("group")
             rows.append({
                 "model": model, "benchmark": task, "item_id": str(s["doc_id"]), "text": text,
-                "category": doc.get("category") if isinstance(doc.get("category"), str) else None,
+                "category": doc["category"] if isinstance(doc.get("category"), str)
+                else group if isinstance(group, str) else task,
                 "answer": None if s.get("target") is None else str(s["target"]),
                 "correct": label, "metric": metric,
                 "score": float(s[metric]) if isinstance(s[metric], (int, float)) else float(label),

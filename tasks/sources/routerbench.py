@@ -38,8 +38,9 @@ def _prompt_text(raw: str) -> str:
 
 
 def models_in(columns: list[str]) -> list[str]:
-    """Model names: the columns that are neither fixed nor '<model>|<field>'."""
-    return [c for c in columns if c not in FIXED and "|" not in c]
+    """Model names: score columns that have '<model>|total_cost' or '<model>|model_response' companions."""
+    companions = {c.split("|", 1)[0] for c in columns if "|" in c}
+    return [c for c in columns if c not in FIXED and "|" not in c and c in companions]
 
 
 def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
@@ -51,7 +52,7 @@ def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
             raise InputError(f"{uri}: missing required column '{col}'")
     models = models_in(df.columns)
     if not models:
-        raise InputError(f"{uri}: no model score columns found")
+        raise InputError(f"{uri}: no model score columns found (expected <model> beside <model>|total_cost)")
     src = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     rows, rejected = [], []
     for pos, rec in enumerate(df.iter_rows(named=True)):

@@ -1,0 +1,31 @@
+"""The ingest_results Prefect flow: one task per file, a bad file fails alone, the rest load."""
+from __future__ import annotations
+
+from mmlu_fixture import QUESTIONS, make_zip, record
+
+
+def test_flow_loads_good_files_and_fails_only_the_bad_one(prefect_harness, tmp_path, db_path):
+    from flows.ingest_results import ingest_results
+    from warehouse import connect
+
+    make_zip(tmp_path, "Model-A", [record(q, "A") for q in QUESTIONS])
+    make_zip(tmp_path, "Model-B", [record(q, "D") for q in QUESTIONS])
+    (tmp_path / "model_outputs_Broken_5shots.zip").write_bytes(b"not a zip")
+    state = ingest_results(format="mmlu-pro", sources=[str(tmp_path)], db=db_path, return_state=True)
+    assert state.is_failed() and "1 input(s) failed" in state.message
+    out = state.result(raise_on_failure=False)
+    assert (out["loaded"], out["failed"], out["rows_new"]) == (2, 1, 8)
+    with connect(db_path) as con:
+        assert con.execute("SELECT count(*) FROM results").fetchall() == [(8,)]
+        assert con.execute("SELECT status, count(*) FROM loads GROUP BY 1 ORDER BY 1").fetchall() == [
+            ("failed", 1), ("ok", 2)]
+    again = ingest_results(format="mmlu-pro", sources=[str(tmp_path / "model_outputs_Model-A_5shots.zip")],
+                           db=db_path)
+    assert again["skipped"] == 1 and again["rows_new"] == 0
+
+
+def test_flow_rejects_an_unknown_format(prefect_harness, tmp_path, db_path):
+    import pytest
+    from flows.ingest_results import ingest_results
+    with pytest.raises(Exception, match="format"):
+        ingest_results(format="helm", sources=[str(tmp_path)], db=db_path)
