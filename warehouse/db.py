@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,10 +30,32 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
         if read_only and not Path(path).exists():
             raise FileNotFoundError(f"warehouse {path} does not exist (ingest something first)")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(path, read_only=read_only)
+    con = _open_waiting(path, read_only, lock_timeout())
     if migrate_schema and not read_only:
         migrate(con)
     return con
+
+
+def lock_timeout() -> float:
+    """Seconds to wait for another process's lock on the warehouse file ($TASKSPACE_LOCK_TIMEOUT, default 600)."""
+    return float(os.environ.get("TASKSPACE_LOCK_TIMEOUT", "600"))
+
+
+def _open_waiting(path: str, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
+    """Open DuckDB, waiting while another process holds the file (one writer at a time, across processes)."""
+    deadline = time.monotonic() + timeout
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                if "lock" in str(exc).lower():
+                    raise TimeoutError(f"warehouse {path} stayed locked by another process for {timeout:.0f} s "
+                                       f"(set TASKSPACE_LOCK_TIMEOUT to wait longer): {exc}") from exc
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
 
 def read_sql(relpath: str) -> str:
