@@ -8,7 +8,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
 
 from tasks.ingest import expand_sources, ingest_item, totals
-from tasks.sources import list_items
+from tasks.sources import SourceItem
 from warehouse import connect
 from warehouse.loads import LoadSummary, record_failure, utcnow
 
@@ -19,11 +19,11 @@ class LoadFailed(RuntimeError):
     """Raised by the per-file task so Prefect marks that task (and only it) as failed."""
 
 
-@task(name="ingest-file", task_run_name="ingest {fmt} {uri}", cache_policy=NO_CACHE)
-def ingest_file(db: str, fmt: str, uri: str, force: bool = False) -> dict:
+@task(name="ingest-file", task_run_name="ingest {fmt} {item.uri}", cache_policy=NO_CACHE)
+def ingest_file(db: str, fmt: str, item: SourceItem, force: bool = False) -> dict:
     """Load one input into the warehouse; raises LoadFailed (after logging it in loads) when it fails."""
     with connect(db) as con:
-        summary = ingest_item(con, fmt, list_items(fmt, uri)[0], force=force)
+        summary = ingest_item(con, fmt, item, force=force)
     if summary.status == "failed":
         raise LoadFailed(summary.error)
     return summary.as_dict()
@@ -38,7 +38,7 @@ def ingest_results(format: ResultsFormat, sources: list[str], db: str = "taskspa
     with connect(db) as con:
         for m in missing:
             record_failure(con, source=format, uri=m.uri, sha256=None, error=m.error, started_at=utcnow())
-    futures = [ingest_file.submit(db, format, it.uri, force) for it in items]
+    futures = [ingest_file.submit(db, format, it, force) for it in items]
     summaries = list(missing)
     for it, fut in zip(items, futures):
         fut.wait()

@@ -6,6 +6,7 @@ import logging
 from tasks.sources import InputError, SourceItem, checksum, list_items, parser_for
 from tasks.sources.http import FetchError
 from warehouse.loads import LoadSummary, is_unchanged, record_failure, utcnow, write_load
+from warehouse.releases import remember_remote_sha, remote_sha_loaded  # issue 3: remote (git blob) shas
 
 log = logging.getLogger("taskspace.ingest")
 
@@ -14,10 +15,16 @@ def ingest_item(con, fmt: str, item: SourceItem, *, force: bool = False) -> Load
     """Read, parse and write one item; unchanged inputs are skipped, unreadable ones logged as failed."""
     started = utcnow()
     sha = None
+    # Issue 3: a live item whose listing gave its remote sha (GitHub git blob sha, in item.sha256) is not
+    # downloaded again when the latest successful load of the same uri recorded that sha.
+    if not force and item.sha256 and remote_sha_loaded(con, fmt, item.uri, item.sha256):
+        return LoadSummary(fmt, item.uri, "skipped")
     try:
         blobs = item.blobs()
         sha = checksum(blobs)
         if not force and is_unchanged(con, fmt, item.uri, sha):
+            if item.sha256:  # issue 3: same bytes, remote sha not recorded yet: record it for next time
+                remember_remote_sha(con, fmt, item.uri, item.sha256)
             return LoadSummary(fmt, item.uri, "skipped", sha256=sha)
         parsed = parser_for(fmt)(blobs, item.uri)
     except (InputError, FetchError, OSError, UnicodeDecodeError) as exc:
@@ -32,6 +39,8 @@ def ingest_item(con, fmt: str, item: SourceItem, *, force: bool = False) -> Load
         msg = f"{item.uri}: write failed, nothing stored ({type(exc).__name__}: {exc})"
         log.error("load failed: %s", msg)
         return record_failure(con, source=fmt, uri=item.uri, sha256=sha, error=msg, started_at=started)
+    if item.sha256:  # issue 3: the next listing with this remote sha skips the item unfetched
+        remember_remote_sha(con, fmt, item.uri, item.sha256)
     if summary.rows_rejected:
         log.warning("%s: %d record(s) rejected", item.uri, summary.rows_rejected)
     return summary

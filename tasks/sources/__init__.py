@@ -1,11 +1,16 @@
 """Result formats and where their inputs come from (local paths or http(s) URLs)."""
 from __future__ import annotations
 
+import fnmatch
+import hashlib
+import json
+import posixpath
+import urllib.parse
 from pathlib import Path
 
-from tasks.sources import lm_eval, long, mmlu_pro, routerbench
+from tasks.sources import github, lm_eval, long, mmlu_pro, routerbench
 from tasks.sources.base import InputError, Parsed, Rejected, SourceItem, checksum
-from tasks.sources.http import fetch
+from tasks.sources.http import FetchError, fetch
 
 # format -> (parser, glob patterns for files inside a directory)
 FORMATS = {
@@ -14,6 +19,8 @@ FORMATS = {
     "routerbench": (routerbench.parse, ("*.csv", "*.pkl", "*.pickle")),
     "long": (long.parse, ("*.parquet", "*.csv", "*.jsonl", "*.ndjson")),
 }
+# The folder a bare repository URL (https://github.com/OWNER/REPO) lists for a format.
+REPO_FOLDERS = {"mmlu-pro": "eval_results"}
 
 
 def parser_for(fmt: str):
@@ -41,8 +48,10 @@ def list_items(fmt: str, source: str) -> list[SourceItem]:
     """The items a SOURCE (file, directory or http(s) URL) holds for a format, in a stable order."""
     parser_for(fmt)
     if source.startswith(("http://", "https://")):
-        name = source.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-        return [SourceItem(source, lambda: {name: fetch(source)[0]})]
+        try:
+            return _url_items(fmt, source)
+        except FetchError as exc:  # the listing itself failed: report it like a missing path
+            raise InputError(str(exc)) from exc
     path = Path(source)
     if not path.exists():
         raise InputError(f"{source}: no such file or directory")
@@ -51,6 +60,55 @@ def list_items(fmt: str, source: str) -> list[SourceItem]:
         return [make(path)]
     found = sorted({p for pat in FORMATS[fmt][1] for p in path.rglob(pat) if p.is_file()})
     return [make(p) for p in found]
+
+
+def _wanted(fmt: str, name: str) -> bool:
+    return any(fnmatch.fnmatch(name, pat) for pat in FORMATS[fmt][1])
+
+
+def _url_items(fmt: str, url: str) -> list[SourceItem]:
+    """Items of an http(s) SOURCE: a GitHub folder listing, an lm-eval run by its results URL, or one file."""
+    rp = github.parse_repo_url(url, REPO_FOLDERS.get(fmt, ""))
+    if rp is not None:
+        return _github_items(fmt, github.list_files(rp))
+    name = posixpath.basename(urllib.parse.urlsplit(url).path.rstrip("/"))
+    if fmt == "lm-eval" and lm_eval.RESULTS_RE.search(name):
+        return [SourceItem(github.public_url(url), lambda: _lm_eval_run_from_url(url))]
+    return [SourceItem(github.public_url(url), lambda: {name: fetch(url)[0]})]
+
+
+def _github_items(fmt: str, files: list[github.RemoteFile]) -> list[SourceItem]:
+    """One item per wanted file (per run for lm-eval); item.sha256 carries the remote git blob sha(s)."""
+    items = []
+    for f in (f for f in files if _wanted(fmt, f.name)):
+        group = [f]
+        if fmt == "lm-eval":
+            ts = lm_eval.RESULTS_RE.search(f.name).group("ts")
+            folder = posixpath.dirname(f.path)
+            group += [g for g in files if posixpath.dirname(g.path) == folder
+                      and g.name.startswith("samples_") and g.name.endswith(f"_{ts}.jsonl")]
+        remote = group[0].sha if len(group) == 1 else hashlib.sha1(
+            "".join(f"{g.name}\0{g.sha}\n" for g in sorted(group, key=lambda g: g.name)).encode()).hexdigest()
+        items.append(SourceItem(github.public_url(f.download_url),
+                                lambda group=group: {g.name: github.download(g) for g in group}, remote))
+    return items
+
+
+def _lm_eval_run_from_url(url: str) -> dict[str, bytes]:
+    """results_<ts>.json at URL plus the samples_<task>_<ts>.jsonl beside it for every task its configs name."""
+    base, name = url.split("?", 1)[0].rsplit("/", 1)
+    ts = lm_eval.RESULTS_RE.search(name).group("ts")
+    body = fetch(url)[0]
+    try:
+        results = json.loads(body)
+        tasks = sorted((results.get("configs") or results.get("results") or {}).keys())
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError) as exc:
+        raise InputError(f"{github.public_url(url)}: results file is not a JSON object ({exc})") from exc
+    blobs = {name: body}
+    for task in tasks:
+        sample = f"samples_{task}_{ts}.jsonl"
+        blobs[sample] = fetch(f"{base}/{urllib.parse.quote(sample)}")[0]
+    return blobs
 
 
 __all__ = ["FORMATS", "InputError", "Parsed", "Rejected", "SourceItem", "checksum", "list_items", "parser_for"]
