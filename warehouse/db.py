@@ -32,7 +32,11 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = _open_waiting(path, read_only, lock_timeout())
     if migrate_schema and not read_only:
-        migrate(con)
+        try:
+            migrate(con)
+        except BaseException:
+            con.close()
+            raise
     return con
 
 
