@@ -8,6 +8,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
 
+from tasks.events import RELEASES_CHANGED, announce
 from tasks.model_links import link_models
 from tasks.releases import Fetched, fetch_hub, fetch_leaderboard, load_fetched, stop_mark, summarize
 from tasks.sources.base import InputError
@@ -81,6 +82,7 @@ def ingest_releases(format: ReleasesFormat, source: str | None = None, db: str =
     logger.info("ingest_releases %s: %d new, %d updated, %d unchanged, %d rejected, %d failed; %d names linked, "
                 "%d unmatched", format, out["new"], out["updated"], out["unchanged"], out["rejected"], out["failed"],
                 links["linked"], len(links["unmatched"]))
+    out["announced"] = announce(RELEASES_CHANGED, db, out)
     if out["failed"]:
         return Failed(message="; ".join(out["errors"]), data=out)
     return out

@@ -7,6 +7,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
 
+from tasks.events import RESULTS_CHANGED, announce
 from tasks.ingest import expand_sources, ingest_item, totals
 from tasks.sources import SourceItem
 from warehouse import connect
@@ -49,6 +50,7 @@ def ingest_results(format: ResultsFormat, sources: list[str], db: str = "taskspa
     out = totals(summaries)
     logger.info("ingest_results %s: %d loaded, %d skipped, %d failed, %d new rows, %d updated",
                 format, out["loaded"], out["skipped"], out["failed"], out["rows_new"], out["rows_updated"])
+    out["announced"] = announce(RESULTS_CHANGED, db, out)
     if out["failed"]:
         return Failed(message=f"{out['failed']} input(s) failed: " + "; ".join(out["errors"]), data=out)
     return out

@@ -1,0 +1,90 @@
+"""The pipeline's configuration (taskspace.toml): sources to ingest and settings, validated."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+RESULTS_FORMATS = ("mmlu-pro", "lm-eval", "routerbench", "long")
+RELEASES_FORMATS = ("hub-api", "open-llm-leaderboard")
+
+
+class SourceConfig(BaseModel):
+    """One feed: a results or releases format and a path or http(s) URL."""
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    kind: Literal["results", "releases"]
+    format: str
+    location: str
+    since: str | None = None          # releases only: ignore models created before this date
+
+    @model_validator(mode="after")
+    def _format_fits_kind(self):
+        known = RESULTS_FORMATS if self.kind == "results" else RELEASES_FORMATS
+        if self.format not in known:
+            raise ValueError(f"source {self.name!r}: format {self.format!r} is not a {self.kind} format "
+                             f"({', '.join(known)})")
+        return self
+
+    @property
+    def is_url(self) -> bool:
+        return self.location.startswith(("http://", "https://"))
+
+
+class OperatorSettings(BaseModel):
+    """Encoder and the closed-form operator's hyper-parameters."""
+    model_config = ConfigDict(extra="forbid")
+    encoder: str = "all-MiniLM-L6-v2"
+    lam: float = Field(1.0, gt=0)
+    eps: float = Field(0.1, ge=0)
+
+
+class PipelineConfig(BaseModel):
+    """Everything `taskspace run` needs."""
+    model_config = ConfigDict(extra="forbid")
+    db: str = "taskspace.duckdb"
+    out: str = "out/selection"
+    operators: OperatorSettings = OperatorSettings()
+    evaluate_split: Literal["id", "ood"] = "id"
+    sources: list[SourceConfig] = []
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_names(cls, v: list[SourceConfig]):
+        names = [s.name for s in v]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"source names must be unique; repeated: {', '.join(dup)}")
+        return v
+
+
+DEFAULT_SOURCES = [
+    SourceConfig(name="mmlu-pro", kind="results", format="mmlu-pro",
+                 location="https://github.com/TIGER-AI-Lab/MMLU-Pro/tree/main/eval_results"),
+    SourceConfig(name="hub-text-generation", kind="releases", format="hub-api", location="https://huggingface.co"),
+]
+
+
+def load_config(path: str | Path | None) -> PipelineConfig:
+    """The config at PATH (relative paths resolved against its folder), or the public-feed default."""
+    if path is None:
+        return PipelineConfig(sources=DEFAULT_SOURCES)
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise FileNotFoundError(f"config {path} not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"config {path}: not valid TOML ({exc})") from None
+    cfg = PipelineConfig.model_validate(raw)
+    base = path.resolve().parent
+
+    def resolve(p: str) -> str:
+        return p if p.startswith(("http://", "https://")) or p == ":memory:" or Path(p).is_absolute() \
+            else str((base / p).resolve())
+    cfg.db, cfg.out = resolve(cfg.db), resolve(cfg.out)
+    for s in cfg.sources:
+        s.location = resolve(s.location)
+    return cfg

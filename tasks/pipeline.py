@@ -1,0 +1,52 @@
+"""Pure helpers of the main job: step outcomes, offline hints, what changed and what must run next."""
+from __future__ import annotations
+
+from tasks.config import SourceConfig
+
+
+def offline_hint(src: SourceConfig, error: str) -> str:
+    """The error of a failed live source, with the URL and how to use a local mirror instead."""
+    if not src.is_url:
+        return error
+    return (f"source {src.name!r}: cannot read {src.location} ({error}). If this machine is offline, mirror it "
+            f"locally and set `location` of [[sources]] name = {src.name!r} in the config to the local path.")
+
+
+def step_outcome(src: SourceConfig, state) -> dict:
+    """Counts of one ingest subflow run, from its final Prefect state (failed runs keep their counts)."""
+    data = state.result(raise_on_failure=False)
+    if isinstance(data, dict):
+        out = dict(data)
+    else:
+        out = {"error": str(data) if isinstance(data, BaseException) else str(state.message)}
+    out["status"] = "failed" if state.is_failed() or state.is_crashed() else "completed"
+    if out["status"] == "failed":
+        reason = "; ".join(out.get("errors") or []) or out.get("error") or str(state.message)
+        out["error"] = offline_hint(src, reason)
+    out["kind"], out["format"], out["location"] = src.kind, src.format, src.location
+    return out
+
+
+def changed_rows(steps: dict[str, dict], kind: str = "results") -> tuple[int, int]:
+    """(new, updated) rows over the ingest steps of one kind (results: rows; releases: entries)."""
+    new = upd = 0
+    for s in steps.values():
+        if s.get("kind") != kind:
+            continue
+        new += int(s.get("rows_new", s.get("new", 0)) or 0)
+        upd += int(s.get("rows_updated", s.get("updated", 0)) or 0)
+    return new, upd
+
+
+def run_markdown(summary: dict) -> str:
+    """A Markdown table of one pipeline run's steps, for the Prefect artifact."""
+    lines = [f"# taskspace pipeline run {summary['run_id']}", "",
+             f"new rows **{summary['rows_new']}**, updated **{summary['rows_updated']}**, embedded "
+             f"**{summary['embedded']}**, operators refit **{summary['operators_refit']}**, evaluated "
+             f"**{summary['evaluated']}**, published **{summary['published']}**", "",
+             "| step | status | counts / error |", "|---|---|---|"]
+    for name, s in summary["steps"].items():
+        counts = ", ".join(f"{k} {v}" for k, v in s.items()
+                           if isinstance(v, (int, float)) and not isinstance(v, bool))
+        lines.append(f"| {name} | {s.get('status', '')} | {(s.get('error') or counts).replace('|', '/')} |")
+    return "\n".join(lines) + "\n"
