@@ -5,6 +5,7 @@ import os
 import re
 import threading
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -110,6 +111,29 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
     """(Re-)create every view in sql/views, in file-name order."""
     for p in sorted((SQL_DIR / "views").glob("*.sql")):
         con.execute(p.read_text())
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """One write transaction under the process-wide write lock: committed on success, rolled back on any error."""
+    with write_lock:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, table):
+    """An Arrow table (or polars DataFrame) visible to SQL as NAME for the duration of the block."""
+    con.register(name, table.to_arrow() if hasattr(table, "to_arrow") else table)
+    try:
+        yield name
+    finally:
+        con.unregister(name)
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, **params):

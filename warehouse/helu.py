@@ -9,7 +9,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from warehouse.db import query, write_lock
+from warehouse.db import query, registered, transaction, write_lock
 from warehouse.loads import utcnow
 
 RUN_FIELDS = ("metric", "final_val_acc", "best_val_acc", "final_val_loss", "best_val_loss", "dead_frac_start",
@@ -51,22 +51,15 @@ def write_run(con: duckdb.DuckDBPyConnection, suite_id: str, result: dict) -> st
     row = {k: _plain(result.get(k)) for k in RUN_FIELDS}
     curves = pl.DataFrame([{"run_id": rid, **{k: c.get(k) for k in list(EPOCH_SCHEMA)[1:]}}
                            for c in result.get("curves") or []], schema=EPOCH_SCHEMA)
-    with write_lock:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            query(con, "helu_insert_run", run_id=rid, suite_id=suite_id, workload=result["workload"],
-                  family=result["family"], activation=result["activation"], alpha=result.get("alpha"),
-                  label=result["label"], seed=result["seed"], device=result["device"], status=result["status"],
-                  error=result.get("error"), config=json.dumps(result.get("config", {}), default=str),
-                  created_at=utcnow(), **row)
-            if curves.height:
-                con.register("helu_curve_df", curves.to_arrow())
+    with transaction(con):
+        query(con, "helu_insert_run", run_id=rid, suite_id=suite_id, workload=result["workload"],
+              family=result["family"], activation=result["activation"], alpha=result.get("alpha"),
+              label=result["label"], seed=result["seed"], device=result["device"], status=result["status"],
+              error=result.get("error"), config=json.dumps(result.get("config", {}), default=str),
+              created_at=utcnow(), **row)
+        if curves.height:
+            with registered(con, "helu_curve_df", curves):
                 con.execute("INSERT INTO helu_epochs SELECT * FROM helu_curve_df")
-                con.unregister("helu_curve_df")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return rid
 
 
@@ -83,18 +76,11 @@ def publish(con: duckdb.DuckDBPyConnection, suite_id: str, rows: list[dict]) -> 
     now = utcnow()
     df = pl.DataFrame([{c: (now if c == "published_at" else suite_id if c == "suite_id" else r.get(c)) for c in cols}
                        for r in rows], schema_overrides={"alpha": pl.Float64}, infer_schema_length=None)
-    with write_lock:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute("DELETE FROM helu_published WHERE suite_id = ?", [suite_id])
-            if df.height:
-                con.register("helu_pub_df", df.to_arrow())
+    with transaction(con):
+        con.execute("DELETE FROM helu_published WHERE suite_id = ?", [suite_id])
+        if df.height:
+            with registered(con, "helu_pub_df", df):
                 con.execute(f"INSERT INTO helu_published SELECT {', '.join(cols)} FROM helu_pub_df")
-                con.unregister("helu_pub_df")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return df.height
 
 

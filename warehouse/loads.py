@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import duckdb
 import polars as pl
 
-from warehouse.db import query, write_lock
+from warehouse.db import query, registered, write_lock
 from warehouse.keys import with_keys
 
 STAGE_COLUMNS = ["model", "model_id", "benchmark", "item_id", "prompt_id", "text", "text_hash", "version_id",
@@ -69,9 +69,8 @@ def write_load(con: duckdb.DuckDBPyConnection, *, source: str, uri: str, sha256:
             counts = {"new": 0, "updated": 0, "unchanged": 0}
             models: list[str] = []
             if stage.height:
-                con.register("stage_df", stage.select(STAGE_COLUMNS).to_arrow())
-                con.execute("CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM stage_df")
-                con.unregister("stage_df")
+                with registered(con, "stage_df", stage.select(STAGE_COLUMNS)):
+                    con.execute("CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM stage_df")
                 query(con, "upsert_models", **p)
                 query(con, "upsert_prompt_versions", **p)
                 query(con, "upsert_prompts", now=now)
@@ -87,9 +86,8 @@ def write_load(con: duckdb.DuckDBPyConnection, *, source: str, uri: str, sha256:
                                     "position": [r[0] for r in rejected],
                                     "reason": [r[1] for r in rejected], "raw": [r[2] for r in rejected]},
                                    schema={"load_id": pl.Int64, "position": pl.Int64, "reason": pl.Utf8, "raw": pl.Utf8})
-                con.register("rej_df", rej.to_arrow())
-                con.execute("INSERT INTO rejected_records SELECT * FROM rej_df")
-                con.unregister("rej_df")
+                with registered(con, "rej_df", rej):
+                    con.execute("INSERT INTO rejected_records SELECT * FROM rej_df")
             summary = LoadSummary(source, uri, "partial" if rejected else "ok", load_id, sha256,
                                   counts["new"], counts["updated"], counts["unchanged"], len(rejected), None, models)
             error = f"{len(rejected)} record(s) rejected, see rejected_records" if rejected else None

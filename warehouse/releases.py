@@ -7,7 +7,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from warehouse.db import query, read_sql, write_lock
+from warehouse.db import query, read_sql, registered, transaction, write_lock
 from warehouse.loads import LoadSummary, next_load_id, utcnow
 
 RELEASE_COLUMNS = ["hub_id", "author", "sha", "created_at", "last_modified", "downloads", "likes", "pipeline_tag",
@@ -39,9 +39,8 @@ def _run(con, name: str, params: dict) -> None:
 
 
 def _stage(con, name: str, df: pl.DataFrame) -> None:
-    con.register(f"{name}_df", df.to_arrow())
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_df")
-    con.unregister(f"{name}_df")
+    with registered(con, f"{name}_df", df):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_df")
 
 
 def _reject(con, load_id: int, rejected: list[tuple[int, str, str]]) -> None:
@@ -134,14 +133,8 @@ def set_hub_ids(con: duckdb.DuckDBPyConnection, links: dict[str, str]) -> int:
         return 0
     df = pl.DataFrame({"model_id": list(links), "hub_id": list(links.values())}, schema={"model_id": pl.Utf8,
                                                                                          "hub_id": pl.Utf8})
-    with write_lock:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            _stage(con, "link_stage", df)
-            n = query(con, "release_set_hub_ids").fetchall()[0][0]
-            con.execute("DROP TABLE link_stage")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    with transaction(con):
+        _stage(con, "link_stage", df)
+        n = query(con, "release_set_hub_ids").fetchall()[0][0]
+        con.execute("DROP TABLE link_stage")
     return n
