@@ -18,6 +18,7 @@ app.add_typer(ingest_app, name="ingest")
 
 class State:
     db: str = default_db_path()
+    db_given: bool = False        # --db / TASKSPACE_DB given (else `run` uses the config's db)
 
 
 @app.callback()
@@ -25,6 +26,7 @@ def main(db: str = typer.Option(None, "--db", envvar="TASKSPACE_DB", help="DuckD
                                 "(env TASKSPACE_DB, default ./taskspace.duckdb).")):
     """Global options."""
     State.db = db or default_db_path()
+    State.db_given = db is not None
 
 
 def emit(obj: dict, as_json: bool, human: str) -> None:
@@ -95,6 +97,7 @@ def sql_cmd(
 
 # Sub-command modules register themselves on `app` / `ingest_app` when imported (one line each):
 # --- sub-command modules ---
+from flows import cli_operators  # noqa: E402,F401
 from flows import cli_helu  # noqa: E402,F401
 from flows import cli_releases  # noqa: E402,F401
 

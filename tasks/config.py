@@ -47,7 +47,7 @@ class PipelineConfig(BaseModel):
     db: str = "taskspace.duckdb"
     out: str = "out/selection"
     operators: OperatorSettings = OperatorSettings()
-    evaluate_split: Literal["id", "ood"] = "id"
+    evaluate_split: Literal["id", "id-cv", "loo-category", "new-models"] = "id"
     sources: list[SourceConfig] = []
 
     @field_validator("sources")

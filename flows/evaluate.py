@@ -1,0 +1,28 @@
+"""Prefect flow evaluate: held-out metrics of the operators and the baselines, stored in the evaluations table."""
+from __future__ import annotations
+
+from typing import Literal
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from tasks.evaluate import run_evaluation
+from warehouse import connect
+
+
+@task(name="evaluate-split", task_run_name="evaluate {split}", cache_policy=NO_CACHE)
+def evaluate_task(db: str, split: str, seed: int, methods: list[str] | None, encoder: str) -> dict:
+    """One stored evaluation run of SPLIT."""
+    with connect(db) as con:
+        return run_evaluation(con, split=split, seed=seed, methods=methods, encoder=encoder)
+
+
+@flow(name="evaluate", log_prints=True)
+def evaluate(db: str = "taskspace.duckdb", split: Literal["id", "id-cv", "loo-category", "ood", "new-models"] = "id", seed: int = 0,
+             methods: list[str] | None = None, encoder: str = "all-MiniLM-L6-v2") -> dict:
+    """The summary of one stored evaluation run of SPLIT (top-level metrics: the default method's)."""
+    out = evaluate_task(db, split, seed, methods, encoder)
+    get_run_logger().info("evaluate %s: default success %.4f auc %.4f routing %.4f (best single %.4f), run %d",
+                          split, out["success_accuracy"] or 0, out["auc"] or 0, out["routing_accuracy"] or 0,
+                          out["best_single_accuracy"], out["run_id"])
+    return out

@@ -1,0 +1,52 @@
+"""Prefect flow refresh_operators: embed new prompt texts, fold new results into the statistics, refit what changed."""
+from __future__ import annotations
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from tasks import operators as ops
+from tasks import refresh as rf
+from tasks.embed import EncoderConfig, embed_missing
+from tasks.events import OPERATORS_REFIT, announce
+from warehouse import connect
+
+
+@task(name="embed-new-texts", cache_policy=NO_CACHE)
+def embed_task(db: str, cfg: EncoderConfig) -> dict:
+    """Vectors for every prompt text the encoder has not embedded."""
+    with connect(db) as con:
+        return embed_missing(con, cfg, progress=False)
+
+
+@task(name="fold-results", cache_policy=NO_CACHE)
+def fold_task(db: str, cfg: EncoderConfig, rebuild: bool = False) -> dict:
+    """Statistics brought up to the latest results (texts of results that arrived meanwhile are embedded too)."""
+    with connect(db) as con:
+        return rf.fold_embedding_late_texts(con, cfg, rebuild=rebuild, progress=False)
+
+
+@task(name="refit-operators", cache_policy=NO_CACHE)
+def refit_task(db: str, encoder: str, specs: list[ops.MethodSpec], everything: bool = False) -> dict:
+    """New operator versions for the models whose statistics changed (every model when EVERYTHING)."""
+    with connect(db) as con:
+        return rf.refit(con, encoder, specs, everything=everything)
+
+
+@flow(name="refresh_operators", log_prints=True)
+def refresh_operators(db: str = "taskspace.duckdb", encoder: str = "all-MiniLM-L6-v2", encoder_path: str | None = None,
+                      fields: str = "text", precision: str = "bf16", lam: float = 1.0, eps: float = 0.1,
+                      rebuild: bool = False) -> dict:
+    """Counts of one refresh: {embedded, operators_refit, ...}; the paper's operator at (LAM, EPS), the default at
+    EPS; a change of either refits every model; REBUILD recomputes all statistics and operators."""
+    cfg = EncoderConfig.named(encoder, encoder_path, fields=fields, precision=precision)
+    emb = embed_task(db, cfg)
+    folded = fold_task(db, cfg, rebuild)
+    fitted = refit_task(db, cfg.name, ops.stored_methods(lam, eps), rebuild)
+    out = {"embedded": emb["embedded"] + folded["embedded_late"],
+           "prompts_embedded": emb["prompts"] + folded["prompts_late"], "encoder": cfg.name,
+           "models_updated": folded["models_updated"], "rows_folded": folded["rows_folded"],
+           "rebuilt": folded["rebuilt"], "watermark": folded["watermark"], **fitted}
+    out["announced"] = announce(OPERATORS_REFIT, db, {"operators_refit": out["operators_refit"]})
+    get_run_logger().info("refresh_operators: embedded %d texts, refit %d operators",
+                          out["embedded"], out["operators_refit"])
+    return out

@@ -1,0 +1,2 @@
+-- A registered encoder's configuration.
+SELECT encoder, path, fields, dim, precision FROM encoders WHERE encoder = $encoder;

@@ -1,0 +1,197 @@
+"""Held-out evaluation of the operators against baselines: success accuracy, AUC and routing accuracy per method."""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import numpy as np
+from scipy.stats import rankdata
+
+from tasks import baselines
+from tasks import operators as ops
+from tasks.evaldata import ALIASES, EvalData, Fold, model_stats, splits, train_rows
+
+MARGINS = np.round(np.arange(0.0, 0.3001, 0.01), 3)
+
+
+def auc(score: np.ndarray, label: np.ndarray) -> float:
+    """Area under the ROC curve of SCORE for boolean LABEL (ties count one half)."""
+    pos = label.astype(bool)
+    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
+    if not n_pos or not n_neg:
+        return float("nan")
+    r = rankdata(score)
+    return float((r[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def best_single(data: EvalData, train: np.ndarray) -> int:
+    """The model with the highest accuracy on its training results."""
+    known = ~np.isnan(data.Y[train])
+    return int(np.argmax((data.Y[train] > 0).sum(0) / np.maximum(known.sum(0), 1)))
+
+
+def complete(data: EvalData, rows: np.ndarray) -> np.ndarray:
+    """The rows where every model has a result (routing is scored on these)."""
+    return rows[~np.isnan(data.Y[rows]).any(1)]
+
+
+def fit_operators(data: EvalData, train: np.ndarray, spec: ops.MethodSpec, new: np.ndarray | None = None
+                  ) -> tuple[list[ops.Operator], np.ndarray | None, list[ops.Eig]]:
+    """Operators of every model on TRAIN (one eigendecomposition per prompt set; a shrinking SPEC first fits the
+    centred operators of the models that are not NEW for the prior), for a calibrated SPEC the leave-one-out
+    calibrated probabilities (train rows x models, NaN = no result) its Platt fits used, and each model's eigenpairs."""
+    stats, sigs = model_stats(data, train)
+    shared: dict[str, tuple[ops.Eig, np.ndarray | None]] = {}
+    prior = None
+    if spec.shrink:
+        base = ops.MethodSpec("centred", "gcv", spec.eps, centred=True, calibrate=False)
+        for s, sig in zip(stats, sigs):
+            shared.setdefault(sig, (ops.eig(s.G, spec.eps), None))
+        old = range(len(stats)) if new is None else np.flatnonzero(~new)
+        prior = ops.prior_of([ops.fit_method(base, stats[j], shared[sigs[j]][0])[0].vector for j in old])
+    fitted, loo_p = [], (np.full((len(train), len(data.models)), np.nan) if spec.calibrate else None)
+    for j, (s, sig) in enumerate(zip(stats, sigs)):
+        X, y = train_rows(data, train, j) if spec.calibrate else (None, None)
+        if sig not in shared or (X is not None and shared[sig][1] is None):
+            e = shared[sig][0] if sig in shared else ops.eig(s.G, spec.eps)
+            shared[sig] = (e, (X @ e.U) ** 2 if X is not None else None)
+        e, proj2 = shared[sig]
+        o, loo = ops.fit_method(spec, s, e, X, y, proj2, prior)
+        if loo is not None:
+            loo_p[~np.isnan(data.Y[train, j]), j] = ops.sigmoid(o.calib[0] * loo + o.calib[1])
+        fitted.append(o)
+    return fitted, loo_p, [shared[g][0] for g in sigs]
+
+
+def tune_margin(P: np.ndarray, Y: np.ndarray, default: int, margins: np.ndarray = MARGINS) -> float:
+    """The smallest margin with the best routing accuracy on validation probabilities P (rows with all labels)."""
+    acc = [float(np.mean(Y[np.arange(len(Y)), ops.route(P, default, m)] > 0)) for m in margins]
+    return float(margins[int(np.argmax(acc))])
+
+
+def operator_method(spec: ops.MethodSpec, *, probabilities: bool = False, gate: bool = False) -> Callable:
+    """A closed-form method: raw scores (threshold 0, routing by the largest score), or Platt-calibrated
+    probabilities (threshold 0.5) routed away from the best single model only past a margin tuned on LOO."""
+    def run(data: EvalData, fold: Fold, **_) -> dict:
+        train = fold.train
+        fitted, loo_p, eigs = fit_operators(data, train, spec, fold.new)
+        X = data.X(fold.test)
+        params = {"config": spec.config(), "lam_median": float(np.median([o.lam for o in fitted]))}
+        if not probabilities:
+            return {"score": ops.scores(fitted, X), "threshold": 0.0, "params": params}
+        out = {"score": ops.probabilities(fitted, X), "threshold": 0.5, "params": params,
+               "variance": np.stack([ops.confidence(X, e, o.lam)[0] for e, o in zip(eigs, fitted)], axis=1)}
+        if gate:
+            best = best_single(data, train)
+            ok = ~np.isnan(loo_p).any(1)
+            params["margin"] = tune_margin(loo_p[ok], data.Y[train][ok], best)
+            out["choice"] = ops.route(out["score"], best, params["margin"])
+        return out
+    return run
+
+
+METHODS: dict[str, Callable] = {
+    "base_rate": baselines.base_rate,
+    "paper": operator_method(ops.MethodSpec("paper", 1.0, 0.1, centred=False, calibrate=False)),
+    "paper_centred": operator_method(ops.MethodSpec("paper_centred", 1.0, 0.1, centred=True, calibrate=False)),
+    "centred": operator_method(ops.CENTRED, probabilities=True, gate=True),
+    "knn": baselines.knn,
+    "logistic": baselines.logistic,
+    "matrix_factorisation": baselines.matrix_factorisation,
+    "default": operator_method(ops.DEFAULT, probabilities=True, gate=True),
+}
+DEFAULT_METHOD = "default"
+
+
+def score_fold(data: EvalData, fold: Fold, out: dict) -> dict:
+    """success_accuracy, auc (pooled over test results; of the NEW models only when some are new) and
+    routing_accuracy (test prompts with every model's result, routed among all models)."""
+    test = fold.test
+    S, known = out["score"], ~np.isnan(data.Y[test])
+    if fold.new is not None:
+        known &= fold.new[None, :]
+    lab = data.Y[test][known] > 0
+    s = S[known]
+    routed = complete(data, test)
+    pos = np.searchsorted(test, routed)
+    choice = out.get("choice")
+    choice = np.argmax(S, axis=1) if choice is None else choice
+    Yr = data.Y[routed]
+    hit = (s > out["threshold"]) == lab
+    res = {"success_accuracy": float(np.mean(hit)), "auc": auc(s, lab),
+           "routing_accuracy": float(np.mean(Yr[np.arange(len(routed)), choice[pos]] > 0)),
+           "n_test_results": int(known.sum()), "n_routed": int(len(routed))}
+    if "variance" in out:   # does the geometric confidence tell good predictions from bad ones?
+        v = out["variance"][known]
+        low = v <= np.median(v)
+        res |= {"success_accuracy_confident": float(np.mean(hit[low])),
+                "success_accuracy_uncertain": float(np.mean(hit[~low]))}
+    return res
+
+
+def evaluate(data: EvalData, split: str = "id", seed: int = 0, methods: list[str] | None = None) -> dict:
+    """Per-method metrics of every fold and their mean, plus best single model and oracle routing accuracy."""
+    names = methods or list(METHODS)
+    folds, summary = [], {}
+    for fold in splits(data, split, seed):
+        train, test = fold.train, fold.test
+        routed = complete(data, test)
+        best = best_single(data, train)
+        row = {"fold": fold.name, "n_train": int(len(train)), "n_val": int(len(fold.val)), "n_test": int(len(test)),
+               "new_models": None if fold.new is None else [m for m, b in zip(data.models, fold.new) if b],
+               "best_single_model": data.models[best],
+               "best_single_accuracy": float(np.mean(data.Y[routed, best] > 0)),
+               "oracle_accuracy": float(np.mean((data.Y[routed] > 0).any(1))), "methods": {}}
+        for name in names:
+            t0 = time.perf_counter()
+            out = METHODS[name](data, fold, seed=seed)
+            row["methods"][name] = score_fold(data, fold, out) | {
+                "seconds": round(time.perf_counter() - t0, 2), "params": out.get("params", {})}
+        folds.append(row)
+    for key in ("best_single_accuracy", "oracle_accuracy"):
+        summary[key] = float(np.mean([f[key] for f in folds]))
+    per_method = {}
+    for name in names:
+        keys = [k for k, v in folds[0]["methods"][name].items() if isinstance(v, float)]
+        per_method[name] = {k: float(np.mean([f["methods"][name][k] for f in folds])) for k in keys}
+        per_method[name]["worst_fold_routing_gain"] = float(min(
+            f["methods"][name]["routing_accuracy"] - f["best_single_accuracy"] for f in folds))
+        margins = [f["methods"][name]["params"]["margin"] for f in folds if "margin" in f["methods"][name]["params"]]
+        if margins:   # the gate a router should use (mean of the folds' tuned margins)
+            per_method[name]["margin"] = float(np.mean(margins))
+    return {"split": ALIASES.get(split, split), "seed": seed, "folds": folds, "methods": per_method, **summary}
+
+
+METRICS = ("success_accuracy", "auc", "routing_accuracy")
+
+
+def run_evaluation(con, *, split: str = "id", seed: int = 0, methods: list[str] | None = None,
+                   encoder: str = "all-MiniLM-L6-v2") -> dict:
+    """Evaluate on the warehouse's results, store every fold's and the mean metrics as one run, return the summary
+    (top-level metrics are the default method's; `paper` is the paper's formula; `methods` has every method)."""
+    from tasks.evaldata import load
+    from warehouse.operators import write_evaluation
+
+    data = load(con, encoder)
+    res = evaluate(data, split, seed, methods)
+    rows = []
+    for f in res["folds"]:
+        for name, m in f["methods"].items():
+            rows += [(f["fold"], name, k, v, m["params"]) for k, v in m.items() if isinstance(v, float)]
+        rows += [(f["fold"], "best_single", "routing_accuracy", f["best_single_accuracy"],
+                  {"model": f["best_single_model"]}), (f["fold"], "oracle", "routing_accuracy", f["oracle_accuracy"], {})]
+    for name, m in res["methods"].items():
+        rows += [("mean", name, k, v, {}) for k, v in m.items()]
+    rows += [("mean", "best_single", "routing_accuracy", res["best_single_accuracy"], {}),
+             ("mean", "oracle", "routing_accuracy", res["oracle_accuracy"], {})]
+    split = res["split"]
+    run_id = write_evaluation(con, split=split, seed=seed, encoder=encoder, watermark=data.watermark, rows=rows)
+    head = res["methods"].get(DEFAULT_METHOD, {})
+    return {"run_id": run_id, "split": split, "seed": seed, "encoder": encoder, "watermark": data.watermark,
+            "n_prompts": len(data.prompts), "n_models": len(data.models), "default_method": DEFAULT_METHOD,
+            **{k: head.get(k) for k in METRICS},
+            "best_single_accuracy": res["best_single_accuracy"], "oracle_accuracy": res["oracle_accuracy"],
+            "routing_gain_over_best_single": (head["routing_accuracy"] - res["best_single_accuracy"]) if head else None,
+            "worst_fold_routing_gain": head.get("worst_fold_routing_gain"),
+            "paper": res["methods"].get("paper"), "methods": res["methods"],
+            "new_models": res["folds"][0]["new_models"], "folds": res["folds"]}

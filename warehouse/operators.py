@@ -1,0 +1,194 @@
+"""Operator storage: the statistics delta since a watermark, statistics rows, operator versions, current operators."""
+from __future__ import annotations
+
+import json
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from warehouse.db import query, read_sql
+from warehouse.embeddings import list_vectors
+from warehouse.loads import utcnow
+
+
+class MissingVectors(RuntimeError):
+    """Some result texts have no vector for the encoder yet (embed them, then fold the statistics again)."""
+
+
+def _arrow(con: duckdb.DuckDBPyConnection, name: str, **params) -> pa.Table:
+    """The full result of the named query as an arrow table."""
+    return con.sql(read_sql(f"queries/{name}"), params=params or None).to_arrow_table()
+
+
+def results_watermark(con: duckdb.DuckDBPyConnection) -> tuple[int, object]:
+    """(highest results.load_id, latest results.updated_at) now."""
+    w, t = query(con, "results_watermark").fetchall()[0]
+    return int(w), t
+
+
+def stats_watermark(con: duckdb.DuckDBPyConnection, encoder: str) -> tuple[int, object]:
+    """(watermark, watermark_at) the encoder's statistics are exact for; (0, None) before the first refresh."""
+    rows = query(con, "stats_watermark", encoder=encoder).fetchall()
+    return (int(rows[0][0]), rows[0][1]) if rows else (0, None)
+
+
+def stage_delta(con: duckdb.DuckDBPyConnection, encoder: str, old: tuple[int, object], new_watermark: int,
+                rebuild: list[str] | None = None) -> int:
+    """Stage the rows to fold in (temp tables stats_delta, stats_models, stats_keys); REBUILD: all rows of those
+    models instead of the change since OLD. Returns the staged row count."""
+    if rebuild is not None:
+        con.register("rebuild_df", pa.table({"model_id": pa.array(sorted(rebuild), pa.string())}))
+        con.execute("CREATE OR REPLACE TEMP TABLE stats_models AS SELECT model_id FROM rebuild_df")
+        con.unregister("rebuild_df")
+        query(con, "stats_full", encoder=encoder, new_watermark=new_watermark)
+    else:
+        query(con, "stats_delta", encoder=encoder, watermark=old[0], watermark_at=old[1], new_watermark=new_watermark)
+    query(con, "stats_delta_index")
+    return int(con.execute("SELECT count(*) FROM stats_delta").fetchall()[0][0])
+
+
+def delta_arrays(con: duckdb.DuckDBPyConnection, encoder: str) -> tuple[list[str], np.ndarray, dict[str, np.ndarray]]:
+    """(model ids by index, key vectors by index, {midx, kidx, y, w} arrays) of the staged delta."""
+    models = [r[0] for r in con.execute("SELECT model_id FROM stats_models ORDER BY midx").fetchall()]
+    n_keys = int(con.execute("SELECT count(*) FROM stats_keys").fetchall()[0][0])
+    vec = _arrow(con, "stats_key_vectors", encoder=encoder)
+    if vec.num_rows != n_keys:
+        raise MissingVectors(f"{n_keys - vec.num_rows} result texts have no {encoder!r} vector")
+    rows = query(con, "stats_delta_rows").fetchnumpy()
+    return models, list_vectors(vec), {k: np.asarray(v) for k, v in rows.items()}
+
+
+def model_totals(con: duckdb.DuckDBPyConnection, encoder: str, new_watermark: int) -> dict[str, tuple[int, int, str]]:
+    """{model: (result rows, label sum, prompt-set signature)} for the staged models, from the results themselves."""
+    rows = query(con, "stats_model_totals", encoder=encoder, new_watermark=new_watermark).fetchall()
+    return {m: (int(n), int(sy), sig) for m, n, sy, sig in rows}
+
+
+def read_stats(con: duckdb.DuckDBPyConnection, encoder: str) -> dict[str, dict]:
+    """{model: {dim, n, sum_y, sum_x, b, gram (bytes), signature, watermark}} of the staged models that have stats."""
+    t = _arrow(con, "stats_read", encoder=encoder)
+    out = {}
+    for r in t.to_pylist():
+        r["sum_x"], r["b"] = np.asarray(r["sum_x"]), np.asarray(r["b"])
+        out[r.pop("model_id")] = r
+    return out
+
+
+def write_stats(con: duckdb.DuckDBPyConnection, encoder: str, rows: list[dict], watermark: int, watermark_at) -> None:
+    """Upsert statistics rows {model_id, dim, n, sum_y, sum_x, b, gram, signature} (caller holds the transaction)."""
+    if rows:
+        batch = pa.table({
+            "model_id": pa.array([r["model_id"] for r in rows], pa.string()),
+            "dim": pa.array([r["dim"] for r in rows], pa.int32()),
+            "n": pa.array([int(round(r["n"])) for r in rows], pa.int64()),
+            "sum_y": pa.array([float(r["sum_y"]) for r in rows], pa.float64()),
+            "sum_x": pa.array([np.asarray(r["sum_x"], np.float64) for r in rows], pa.list_(pa.float64())),
+            "b": pa.array([np.asarray(r["b"], np.float64) for r in rows], pa.list_(pa.float64())),
+            "gram": pa.array([r["gram"] for r in rows], pa.binary()),
+            "signature": pa.array([r["signature"] for r in rows], pa.string())})
+        con.register("stats_batch", batch)
+        query(con, "stats_write", encoder=encoder, watermark=watermark, watermark_at=watermark_at, now=utcnow())
+        con.unregister("stats_batch")
+    query(con, "stats_watermark_set", encoder=encoder, watermark=watermark, watermark_at=watermark_at, now=utcnow())
+
+
+def models_with(con: duckdb.DuckDBPyConnection, encoder: str | None) -> list[str]:
+    """Every model with results (ENCODER None), or every model with statistics under ENCODER."""
+    return [r[0] for r in query(con, "stats_models_all", encoder=encoder).fetchall()]
+
+
+def stale_models(con: duckdb.DuckDBPyConnection, encoder: str, method: str, config: str) -> list[str]:
+    """Models whose statistics are newer than their latest operator fitted by METHOD with CONFIG."""
+    return [r[0] for r in query(con, "operators_stale", encoder=encoder, method=method, config=config).fetchall()]
+
+
+def stats_of(con: duckdb.DuckDBPyConnection, encoder: str, model_ids: list[str]) -> dict[str, dict]:
+    """Stored statistics of MODEL_IDS (all models when empty)."""
+    con.register("want_models", pa.table({"model_id": pa.array(sorted(model_ids), pa.string())}))
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE stats_models AS SELECT model_id FROM want_models")
+    finally:
+        con.unregister("want_models")
+    return read_stats(con, encoder)
+
+
+def model_rows(con: duckdb.DuckDBPyConnection, encoder: str, model_ids: list[str]) -> dict[str, tuple[list[str], np.ndarray]]:
+    """{model: (keys in order, labels +1/-1)} of every current result of MODEL_IDS (sorted by key, then label)."""
+    con.register("want_models", pa.table({"model_id": pa.array(sorted(model_ids), pa.string())}))
+    try:
+        t = _arrow(con, "operator_rows", encoder=encoder)
+    finally:
+        con.unregister("want_models")
+    out: dict[str, tuple[list[str], np.ndarray]] = {}
+    mids, keys, ys = t.column("model_id").to_pylist(), t.column("key").to_pylist(), t.column("y").to_numpy()
+    start = 0
+    for i in range(1, len(mids) + 1):
+        if i == len(mids) or mids[i] != mids[start]:
+            out[mids[start]] = (keys[start:i], ys[start:i].astype(np.float64))
+            start = i
+    return out
+
+
+def write_operators(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
+    """Append operator versions (caller holds the transaction); returns how many were written."""
+    if not rows:
+        return 0
+    cols = ["model_id", "encoder", "method", "lam", "eps", "lam_source", "centred", "intercept", "vector", "prior",
+            "rank", "n", "base_rate", "calib_a", "calib_b", "gcv", "signature", "watermark", "params"]
+    types = [pa.string(), pa.string(), pa.string(), pa.float64(), pa.float64(), pa.string(), pa.bool_(),
+             pa.float64(), pa.list_(pa.float64()), pa.list_(pa.float64()), pa.int32(), pa.int64(), pa.float64(),
+             pa.float64(), pa.float64(), pa.float64(), pa.string(), pa.int64(), pa.string()]
+    data = {c: pa.array([json.dumps(r[c]) if c == "params" else r[c] for r in rows], t) for c, t in zip(cols, types)}
+    con.register("ops_batch", pa.table(data))
+    query(con, "operators_insert", now=utcnow())
+    con.unregister("ops_batch")
+    return len(rows)
+
+
+def prior_vector(con: duckdb.DuckDBPyConnection, encoder: str, method: str = "centred") -> tuple[np.ndarray, int]:
+    """(mean of the current METHOD operators' vectors, how many) — the default's shrinkage target."""
+    t = _arrow(con, "operators_current_of", encoder=encoder, method=method)
+    if t.num_rows == 0:
+        raise ValueError(f"no current {method!r} operators for {encoder!r} to shrink toward")
+    V = list_vectors(t, dtype=np.float64)
+    return V.mean(axis=0), len(V)
+
+
+def load_current_operators(con: duckdb.DuckDBPyConnection, encoder: str, method: str = "default") -> dict:
+    """The current operators of every model: {model_ids, E (models x dim), intercept, calib (models x 2, NaN when
+    uncalibrated), lam, n, base_rate, watermark, version}."""
+    t = _arrow(con, "operators_current_of", encoder=encoder, method=method)
+    if t.num_rows == 0:
+        return {"model_ids": [], "E": np.zeros((0, 0)), "intercept": np.zeros(0), "calib": np.zeros((0, 2)),
+                "lam": np.zeros(0), "n": np.zeros(0), "base_rate": np.zeros(0), "watermark": np.zeros(0, int),
+                "version": np.zeros(0, int)}
+    col = lambda c: t.column(c).to_numpy(zero_copy_only=False)  # noqa: E731
+    calib = np.column_stack([col("calib_a"), col("calib_b")]).astype(np.float64)
+    return {"model_ids": t.column("model_id").to_pylist(), "E": list_vectors(t, dtype=np.float64),
+            "intercept": col("intercept"), "calib": calib, "lam": col("lam"), "n": col("n"),
+            "base_rate": col("base_rate"), "watermark": col("watermark"), "version": col("version")}
+
+
+def router_margin(con: duckdb.DuckDBPyConnection, encoder: str, split: str = "id",
+                  method: str = "default") -> float | None:
+    """The routing margin of METHOD tuned in the latest stored evaluation of SPLIT, or None if never evaluated."""
+    rows = query(con, "router_margin", encoder=encoder, split=split, method=method).fetchall()
+    return float(rows[0][0]) if rows else None
+
+
+def write_evaluation(con: duckdb.DuckDBPyConnection, *, split: str, seed: int, encoder: str, watermark: int,
+                     rows: list[tuple[str, str, str, float, dict]]) -> int:
+    """Store (fold, method, metric, value, params) rows as a new evaluation run in one transaction; returns run_id."""
+    from warehouse.db import registered, transaction
+
+    batch = pa.table({"fold": pa.array([r[0] for r in rows], pa.string()),
+                      "method": pa.array([r[1] for r in rows], pa.string()),
+                      "metric": pa.array([r[2] for r in rows], pa.string()),
+                      "value": pa.array([None if r[3] is None else float(r[3]) for r in rows], pa.float64()),
+                      "params": pa.array([json.dumps(r[4], default=str) for r in rows], pa.string())})
+    with transaction(con), registered(con, "eval_batch", batch):
+        run_id = int(con.execute("SELECT nextval('evaluation_run_seq')").fetchall()[0][0])
+        query(con, "evaluations_insert", run_id=run_id, split=split, seed=seed, encoder=encoder,
+              watermark=watermark, now=utcnow())
+    return run_id
