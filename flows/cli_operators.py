@@ -54,6 +54,8 @@ def evaluate_cmd(
     methods: Optional[str] = typer.Option(None, help="Comma-separated methods (default: all). Known: "
                                           "base_rate, paper, paper_centred, centred, knn, logistic, matrix_factorisation, default."),
     encoder: str = typer.Option("all-MiniLM-L6-v2", help="Encoder whose vectors are used."),
+    benchmark: Optional[str] = typer.Option(None, help="Benchmark to evaluate (its models are one pool); default: "
+                                            "the one with most results."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the metrics."),
 ):
     """Evaluate the operators and baselines on held-out prompts; the run is stored in the evaluations table."""
@@ -70,11 +72,12 @@ def evaluate_cmd(
         raise typer.BadParameter(f"unknown method(s) {unknown}; known: {sorted(METHODS)}", param_hint="--methods")
     with connect(State.db) as con:
         try:
-            out = run_evaluation(con, split=split, seed=seed, methods=names, encoder=encoder)
+            out = run_evaluation(con, split=split, seed=seed, methods=names, encoder=encoder,
+                                 benchmark=benchmark)
         except ValueError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2)
-    lines = [f"{split} split, {len(out['folds'])} fold(s), seed {seed}: best single {out['best_single_accuracy']:.4f}"
+    lines = [f"{out['benchmark']}, {out['split']} split, {len(out['folds'])} fold(s), seed {seed}: best single {out['best_single_accuracy']:.4f}"
              f", oracle {out['oracle_accuracy']:.4f}",
              f"{'method':24} {'success':>8} {'auc':>8} {'routing':>8}"]
     lines += [f"{m:24} {v['success_accuracy']:8.4f} {v['auc']:8.4f} {v['routing_accuracy']:8.4f}"

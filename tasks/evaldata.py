@@ -28,13 +28,20 @@ class EvalData:
         return self.V[self.canon[rows]]
 
 
-def load(con, encoder: str) -> EvalData:
-    """Every result and prompt of the warehouse with its vectors under ENCODER (ValueError if some are missing)."""
+def benchmarks(con) -> list[str]:
+    """Benchmarks with results, the one with most results first."""
+    from warehouse.db import query
+    return [r[0] for r in query(con, "eval_benchmarks").fetchall()]
+
+
+def load(con, encoder: str, benchmark: str | None = None) -> EvalData:
+    """Every result and prompt (of BENCHMARK; None: all) with its vectors under ENCODER (ValueError if some are
+    missing)."""
     from warehouse.db import query
     from warehouse.embeddings import read_vectors
 
-    res = query(con, "eval_results", encoder=encoder).fetchnumpy()
-    pr = query(con, "eval_prompts", encoder=encoder).fetchnumpy()
+    res = query(con, "eval_results", encoder=encoder, benchmark=benchmark).fetchnumpy()
+    pr = query(con, "eval_prompts", encoder=encoder, benchmark=benchmark).fetchnumpy()
     if len(res["model_id"]) == 0:
         raise ValueError(f"no results with prompts embedded by {encoder!r} (run `taskspace refresh` first)")
     keys, V = read_vectors(con, encoder, list(set(res["key"].tolist()) | set(pr["key"].tolist())))
@@ -83,6 +90,8 @@ def splits(data: EvalData, split: str, seed: int = 0, k: int = 5, new_share: flo
     models added after the others (their operators fitted without touching the rest)."""
     split = ALIASES.get(split, split)
     n = len(data.prompts)
+    if n < 20:
+        raise ValueError(f"{n} prompts with results: too few to hold out 10 % for validation and 10 % for test")
     n10 = int(round(0.1 * n))
     rng = np.random.default_rng(seed)
     if split in ("id", "new-models"):

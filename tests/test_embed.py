@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import numpy as np
-import polars as pl
 import pytest
 
 from tasks.embed import EncoderConfig, compose, embed_missing, embed_texts, load_model

@@ -161,3 +161,9 @@ def test_refresh_flow_refits_only_the_new_model(db_path, records, prefect_harnes
         stored = con.execute("SELECT count(DISTINCT fold), count(DISTINCT method), min(seed), max(watermark) "
                              "FROM evaluations WHERE run_id = ?", [res["run_id"]]).fetchall()[0]
     assert stored[:3] == (2, 5, 0) and stored[3] > 0   # the id fold + mean; 3 methods + best single + oracle
+    from tasks.evaluate import run_evaluation
+    with connect(db_path) as con:
+        bench = con.execute("SELECT DISTINCT benchmark FROM evaluations").fetchall()
+        with pytest.raises(ValueError, match="no results for benchmark 'nope'"):
+            run_evaluation(con, benchmark="nope")
+    assert bench == [(res["benchmark"],)]

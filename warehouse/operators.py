@@ -178,7 +178,7 @@ def router_margin(con: duckdb.DuckDBPyConnection, encoder: str, split: str = "id
 
 
 def write_evaluation(con: duckdb.DuckDBPyConnection, *, split: str, seed: int, encoder: str, watermark: int,
-                     rows: list[tuple[str, str, str, float, dict]]) -> int:
+                     benchmark: str | None = None, rows: list[tuple[str, str, str, float, dict]]) -> int:
     """Store (fold, method, metric, value, params) rows as a new evaluation run in one transaction; returns run_id."""
     from warehouse.db import registered, transaction
 
@@ -190,5 +190,5 @@ def write_evaluation(con: duckdb.DuckDBPyConnection, *, split: str, seed: int, e
     with transaction(con), registered(con, "eval_batch", batch):
         run_id = int(con.execute("SELECT nextval('evaluation_run_seq')").fetchall()[0][0])
         query(con, "evaluations_insert", run_id=run_id, split=split, seed=seed, encoder=encoder,
-              watermark=watermark, now=utcnow())
+              watermark=watermark, now=utcnow(), benchmark=benchmark)
     return run_id
