@@ -98,6 +98,7 @@ def sql_cmd(
 # Sub-command modules register themselves on `app` / `ingest_app` when imported (one line each):
 # --- sub-command modules ---
 from flows import cli_operators  # noqa: E402,F401
+from flows import cli_selection  # noqa: E402,F401
 from flows import cli_helu  # noqa: E402,F401
 from flows import cli_releases  # noqa: E402,F401
 

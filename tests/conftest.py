@@ -48,3 +48,17 @@ def prefect_harness():
     from prefect.testing.utilities import prefect_test_harness
     with prefect_test_harness():
         yield
+
+
+@pytest.fixture(scope="session")
+def small(tmp_path_factory) -> dict:
+    """The small real selection warehouse (MMLU-Pro and RouterBench subsets, refreshed), built once per session."""
+    from selection_warehouse import build, shared_or_skip
+    return build(tmp_path_factory.getbasetemp() / "selection", shared_or_skip())
+
+
+@pytest.fixture(scope="session")
+def published(small, tmp_path_factory) -> dict:
+    """Its first publication (`taskspace publish --no-flow --json` output)."""
+    from selection_warehouse import publish_once
+    return publish_once(small, tmp_path_factory.getbasetemp() / "selection" / "pub1")

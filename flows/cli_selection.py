@@ -1,0 +1,206 @@
+"""`taskspace select` (rank models for prompts, a file of prompts, a described task or a warehouse task) and
+`taskspace publish` (the selection tables, report and plots). Heavy imports stay inside the commands."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from flows.cli import State, app, emit
+
+
+def read_prompts(path: Path) -> list[str]:
+    """Prompts from a .txt file (one per non-empty line) or .jsonl (a string or an object with prompt/text)."""
+    lines = [ln for ln in path.read_text().splitlines() if ln.strip()]
+    if path.suffix.lower() != ".jsonl":
+        return [ln.strip() for ln in lines]
+    out = []
+    for n, ln in enumerate(lines, 1):
+        obj = json.loads(ln)
+        text = obj if isinstance(obj, str) else obj.get("prompt", obj.get("text")) if isinstance(obj, dict) else None
+        if not isinstance(text, str) or not text.strip():
+            raise typer.BadParameter(f"{path}:{n}: expected a string or an object with 'prompt' or 'text'",
+                                     param_hint="--file")
+        out.append(text)
+    return out
+
+
+def _fmt(v, spec: str) -> str:
+    return "-" if v is None else format(v, spec)
+
+
+def _human(out: dict) -> str:
+    """Ranked models as text lines (one block per prompt or for the task)."""
+    blocks = out["prompts"] if "prompts" in out else [out]
+    lines = [f"task: {out['task']}"] if "task" in out else []
+    for b in blocks:
+        if "prompt" in b:
+            lines.append(f"prompt: {b['prompt'][:100]}")
+        for r in b["models"]:
+            acc = r.get("p_correct", r.get("predicted_accuracy"))
+            obs = f"  observed {_fmt(r.get('observed_accuracy'), '.3f')}" if "observed_accuracy" in r else ""
+            cost = r.get("expected_cost_usd", r.get("mean_cost_usd"))
+            lines.append(f"{r['rank']:>3}. {r['model_id']:36} {acc:.3f}{obs}  cost {_fmt(cost, '.2e')}")
+        cheap = b.get("cheapest_within_margin")
+        if cheap:
+            lines.append(f"     cheapest within {cheap['margin']:.0%} of the best: {cheap['model_id']} "
+                         f"({cheap.get('p_correct', cheap.get('predicted_accuracy')):.3f}, "
+                         f"{_fmt(cheap.get('expected_cost_usd', cheap.get('mean_cost_usd')), '.2e')} USD)")
+    lines.append(f"pool: {out['pool']} ({out['encoder']}/{out['method']}), {out['seconds']['total']:.2f} s")
+    return "\n".join(lines)
+
+
+@app.command("select")
+def select_cmd(
+    prompt: Optional[str] = typer.Argument(None, help="The prompt to rank models for."),
+    file: Optional[Path] = typer.Option(None, "--file", exists=True, dir_okay=False,
+                                        help="Prompts to rank in batch: .txt (one per line) or .jsonl."),
+    as_task: bool = typer.Option(False, "--as-task", help="Treat the prompts given as examples of one task and rank "
+                                                          "models for the task (mean over the examples)."),
+    task: Optional[str] = typer.Option(None, "--task", help="A warehouse task, BENCHMARK or BENCHMARK/CATEGORY: its "
+                                                            "published ranking (needs `taskspace publish`)."),
+    top: Optional[int] = typer.Option(None, "--top", min=1, help="Show the best K models."),
+    max_cost: Optional[float] = typer.Option(None, "--max-cost", min=0, help="Leave out models whose expected cost "
+                                             "per prompt (USD) is above this or unknown."),
+    models: Optional[str] = typer.Option(None, "--models", help="Only these models: comma-separated globs; a plain "
+                                         "word matches as a substring."),
+    benchmark: Optional[str] = typer.Option(None, "--benchmark", help="Rank the models evaluated on this benchmark "
+                                            "('all': every model; default: the largest pool, with costs if "
+                                            "--max-cost is given, or every model --models matches)."),
+    margin: float = typer.Option(0.95, "--margin", min=0, max=1, help="Report the cheapest model within this share "
+                                 "of the best predicted success."),
+    encoder: Optional[str] = typer.Option(None, help="Operator encoder (default: the served one)."),
+    method: Optional[str] = typer.Option(None, help="Operator method (default: 'default')."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+):
+    """Rank models by predicted success (probability, support, expected cost) for a prompt, a batch or a task."""
+    t0 = time.perf_counter()
+    if sum(x is not None for x in (prompt, file, task)) != 1:
+        raise typer.BadParameter("give exactly one of PROMPT, --file or --task")
+    texts = read_prompts(file) if file else [prompt] if prompt is not None else []
+    if (file or prompt is not None) and not texts:
+        raise typer.BadParameter(f"{file} holds no prompts", param_hint="--file")
+    from tasks import select as sel
+    from tasks.publish import load_serving, resolve
+    from warehouse import connect
+    from warehouse.selection import operator_configs, read_grams
+
+    try:
+        con = connect(State.db, read_only=True)
+    except FileNotFoundError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    with con:
+        try:
+            cfg = resolve(operator_configs(con), encoder, method)
+        except ValueError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2)
+        if task:
+            out = _task_ranking(con, cfg, task, models, max_cost, margin, top)
+        else:
+            sv = load_serving(con, cfg, confidence=False)
+            cols, pool = sel.pool_columns(sv, benchmark, models, need_cost=max_cost is not None)
+            if not len(cols):
+                raise typer.BadParameter(f"no model matches --models {models!r} in pool {pool!r}")
+            sel.attach_eigs(sv, read_grams(con, cfg["encoder"], [sv.models[j] for j in cols]))
+    if not task:
+        t1 = time.perf_counter()
+        X = _embed(cfg, texts)
+        t2 = time.perf_counter()
+        chars = [len(t) for t in texts]
+        if as_task:
+            ranked = sel.rank_task(sv, cols, X=X, chars=chars)
+            ranked = [r for r in ranked if max_cost is None or (r["expected_cost_usd"] or float("inf")) <= max_cost]
+            out = {"task": f"{len(texts)} example prompts", "n_examples": len(texts), "models": ranked[:top]}
+        else:
+            blocks = sel.rank_rows(sv, X, chars, cols, top, max_cost, margin)
+            blocks = [{"prompt": t, **b} for t, b in zip(texts, blocks)]
+            out = blocks[0] if prompt is not None else {"n_prompts": len(texts), "prompts": blocks}
+        out.update(pool=pool, n_models=int(len(cols)))
+        out["seconds"] = {"load": round(t1 - t0, 3), "embed": round(t2 - t1, 3)}
+    out.update(encoder=cfg["encoder"], method=cfg["method"])
+    out.setdefault("seconds", {})["total"] = round(time.perf_counter() - t0, 3)
+    emit(out, as_json, _human(out))
+
+
+def _embed(cfg: dict, texts: list[str]):
+    """Vectors of TEXTS with the operators' encoder (its stored path when it exists, else the bundled model): a few
+    texts in numpy for BERT mean-pooling encoders (fast cold start), else through sentence-transformers."""
+    from tasks.embed import EncoderConfig, compose, default_model_path, embed_texts
+    from tasks.query_encoder import QueryEncoder
+
+    path = cfg.get("path") if cfg.get("path") and Path(cfg["path"]).exists() else default_model_path()
+    enc = EncoderConfig(cfg["encoder"], path, cfg.get("fields") or "text", cfg.get("precision") or "bf16")
+    texts = [compose(t, None, enc.fields) for t in texts]
+    if len(texts) <= QueryEncoder.MAX_TEXTS and QueryEncoder.supports(path):
+        return QueryEncoder(path).encode(texts)
+    return embed_texts(texts, enc)
+
+
+def _task_ranking(con, cfg: dict, task: str, models: str | None, max_cost: float | None, margin: float,
+                  top: int | None) -> dict:
+    """The published ranking of a warehouse task, filtered, with the cheapest model within MARGIN of the best."""
+    import numpy as np
+
+    from tasks.select import cheapest_within, matches
+    from warehouse.db import query
+
+    cur = query(con, "selection_task", encoder=cfg["encoder"], method=cfg["method"], task=task)
+    cols = [d[0] for d in cur.description]
+    rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+    if not rows:
+        known = [t for (t,) in query(con, "selection_tasks", encoder=cfg["encoder"], method=cfg["method"]).fetchall()]
+        raise typer.BadParameter(f"no published ranking for {task!r}; known tasks: {', '.join(known) or 'none '}"
+                                 f"{'' if known else '(run `taskspace publish` first)'}", param_hint="--task")
+    if models:
+        rows = [r for r in rows if matches(r["model_id"], models)]
+    if max_cost is not None:
+        rows = [r for r in rows if r["mean_cost_usd"] is not None and r["mean_cost_usd"] <= max_cost]
+    for i, r in enumerate(rows):
+        r["rank"] = i + 1
+    cheap = None
+    if rows:
+        acc = np.array([r["predicted_accuracy"] for r in rows])
+        cost = np.array([np.nan if r["mean_cost_usd"] is None else r["mean_cost_usd"] for r in rows])
+        k = cheapest_within(acc, cost, margin)
+        cheap = None if k is None else {"margin": margin, **rows[k]}
+    return {"task": task, "pool": task.split("/")[0], "n_models": len(rows), "models": rows[:top] if top else rows,
+            "cheapest_within_margin": cheap}
+
+
+@app.command("publish")
+def publish_cmd(
+    out: Path = typer.Option(Path("out/selection"), "--out", help="Folder for tables, plots, summary and report."),
+    encoder: Optional[str] = typer.Option(None, help="Operator encoder (default: the served one)."),
+    method: Optional[str] = typer.Option(None, help="Operator method (default: 'default')."),
+    flow: bool = typer.Option(True, "--flow/--no-flow", help="Run as the Prefect flow publish_selection (creates "
+                                                             "artifacts) or directly."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+):
+    """Write the selection tables (Parquet, CSV), summary.md, report.html and PNG plots, and log the publication."""
+    try:
+        if flow:
+            from flows.publish_selection import publish_selection
+            result = publish_selection(out=str(out), db=State.db, encoder=encoder, method=method)
+        else:
+            from tasks.publish import publish
+            from warehouse import connect
+            with connect(State.db) as con:
+                result = publish(con, out, encoder, method)
+    except (ValueError, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    n = result["numbers"]
+    lines = [f"published {len(result['files'])} files to {out} (watermark {result['watermark']}, "
+             f"fingerprint {result['fingerprint'][:12]})",
+             "rows: " + ", ".join(f"{k} {v}" for k, v in result["rows"].items()),
+             f"predicted vs observed per category: r = {_fmt(n['correlation_by_category'], '.4f')} (all prompts), "
+             f"{_fmt(n['correlation_by_category_heldout'], '.4f')} (held-out)"]
+    for bench, pol in n["routing"].items():
+        lines += [f"{bench} {name}: accuracy {p['observed_accuracy']:.3f}, cost {_fmt(p['mean_cost_usd'], '.2e')}"
+                  for name, p in pol.items()]
+    emit(result, as_json, "\n".join(lines))

@@ -1,0 +1,36 @@
+-- Quality vs cost per task where costs are measured: each model's mean predicted success and mean measured cost
+-- on the task, its share of the best predicted success, and whether it is on the frontier (no other model is
+-- at least as good for no more money). Reads base tables only (views are created in file-name order).
+CREATE OR REPLACE VIEW cost_frontier AS
+WITH obs AS (
+    SELECT model_id, prompt_id, avg(correct::INTEGER) AS correct, avg(cost_usd) AS cost_usd
+    FROM results
+    GROUP BY model_id, prompt_id
+), per AS (
+    SELECT pr.encoder, pr.method, p.benchmark, coalesce(p.category, '') AS category, pr.model_id,
+           pr.p_correct, o.correct, o.cost_usd
+    FROM prompt_predictions pr
+    JOIN prompts p USING (prompt_id)
+    JOIN obs o USING (model_id, prompt_id)
+    WHERE o.cost_usd IS NOT NULL
+), agg AS (
+    SELECT encoder, method, benchmark,
+           CASE WHEN grouping(category) = 1 THEN '' ELSE category END AS category,
+           model_id, count(*) AS n_prompts, avg(p_correct) AS predicted_accuracy,
+           avg(correct) AS observed_accuracy, avg(cost_usd) AS mean_cost_usd
+    FROM per
+    GROUP BY GROUPING SETS ((encoder, method, benchmark, model_id), (encoder, method, benchmark, category, model_id))
+)
+SELECT a.encoder, a.method,
+       a.benchmark || CASE WHEN a.category = '' THEN '' ELSE '/' || a.category END AS task,
+       a.benchmark, a.category, a.model_id, a.n_prompts, a.predicted_accuracy, a.observed_accuracy, a.mean_cost_usd,
+       a.predicted_accuracy / max(a.predicted_accuracy) OVER (PARTITION BY a.encoder, a.method, a.benchmark, a.category)
+           AS share_of_best,
+       NOT EXISTS (
+           SELECT 1 FROM agg b
+           WHERE b.encoder = a.encoder AND b.method = a.method AND b.benchmark = a.benchmark
+             AND b.category = a.category AND b.model_id <> a.model_id
+             AND b.predicted_accuracy >= a.predicted_accuracy AND b.mean_cost_usd <= a.mean_cost_usd
+             AND (b.predicted_accuracy > a.predicted_accuracy OR b.mean_cost_usd < a.mean_cost_usd)
+       ) AS on_frontier
+FROM agg a;

@@ -1,0 +1,33 @@
+-- Models ranked per task (each benchmark, and each of its categories) by mean predicted success, with the
+-- observed accuracy and mean measured cost over the same prompts where known.
+CREATE OR REPLACE VIEW selection_by_task AS
+WITH obs AS (
+    SELECT model_id, prompt_id, avg(correct::INTEGER) AS correct, avg(cost_usd) AS cost_usd
+    FROM results
+    GROUP BY model_id, prompt_id
+), per AS (
+    SELECT pr.encoder, pr.method, p.benchmark, coalesce(p.category, '') AS category, pr.model_id,
+           pr.operator_version, pr.p_correct, o.correct, o.cost_usd
+    FROM prompt_predictions pr
+    JOIN prompts p USING (prompt_id)
+    LEFT JOIN obs o USING (model_id, prompt_id)
+), agg AS (
+    SELECT encoder, method, benchmark,
+           CASE WHEN grouping(category) = 1 THEN '' ELSE category END AS category,
+           model_id,
+           max(operator_version)  AS operator_version,
+           count(*)               AS n_prompts,
+           avg(p_correct)         AS predicted_accuracy,
+           count(correct)         AS n_observed,
+           avg(correct)           AS observed_accuracy,
+           avg(cost_usd)          AS mean_cost_usd
+    FROM per
+    GROUP BY GROUPING SETS ((encoder, method, benchmark, model_id), (encoder, method, benchmark, category, model_id))
+)
+SELECT encoder, method,
+       benchmark || CASE WHEN category = '' THEN '' ELSE '/' || category END AS task,
+       benchmark, category,
+       row_number() OVER (PARTITION BY encoder, method, benchmark, category
+                          ORDER BY predicted_accuracy DESC, model_id) AS rank,
+       model_id, n_prompts, predicted_accuracy, n_observed, observed_accuracy, mean_cost_usd, operator_version
+FROM agg;

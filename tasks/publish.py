@@ -1,0 +1,237 @@
+"""Publishing the selection tables: materialise every prompt x model prediction, evaluate routing on held-out
+prompts, then write each table as Parquet and CSV with a Markdown summary, an HTML report with PNG plots and a
+manifest of checksums (no timestamps in any file: equal data => identical files)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from tasks import routing_eval
+from tasks import select as sel
+
+# (published name, export query suffix: sql/queries/selection_export_<suffix>.sql)
+TABLES = [("selection_by_task", "by_task"), ("selection_by_prompt", "by_prompt"), ("cost_frontier", "cost_frontier"),
+          ("selection_cheapest", "cheapest"), ("model_similarity", "model_similarity"),
+          ("selection_strengths", "strengths"), ("selection_disagreement", "disagreement"),
+          ("selection_routing", "routing"), ("selection_heldout", "heldout"), ("selection_models", "models")]
+SIG_DIGITS = 6
+PREFERRED_METHOD = "default"
+
+
+def resolve(configs: list[dict], encoder: str | None = None, method: str | None = None) -> dict:
+    """The (encoder, method) to serve from warehouse.selection.operator_configs rows: the one asked for, else the
+    'default' method of the encoder with the most models; ValueError when there are no such operators."""
+    rows = [c for c in configs
+            if (encoder is None or c["encoder"] == encoder) and (method is None or c["method"] == method)]
+    if not rows:
+        have = ", ".join(f"{c['encoder']}/{c['method']}" for c in configs) or "none"
+        raise ValueError(f"no operators for encoder={encoder or 'any'} method={method or 'any'} (have: {have}); "
+                         f"run `taskspace refresh` first")
+    return min(rows, key=lambda c: (c["method"] != PREFERRED_METHOD, -c["n_models"], c["encoder"], c["method"]))
+
+
+def load_serving(con, cfg: dict, confidence: bool = True) -> sel.Serving:
+    """The Serving of CFG's operators, with eigenpairs for confidence where statistics match."""
+    from warehouse.selection import read_grams, read_operators
+
+    sv = sel.serving(read_operators(con, cfg["encoder"], cfg["method"]), cfg["encoder"], cfg["method"])
+    return sel.attach_eigs(sv, read_grams(con, cfg["encoder"], sv.models)) if confidence else sv
+
+
+def predictions_table(sv: sel.Serving, prompts: list[str], benches: list[str], X: np.ndarray) -> tuple[pa.Table, dict]:
+    """(every prediction of each model for the prompts of its pools, {model: prompts predicted})."""
+    cols = np.arange(len(sv.models))
+    S, P = sel.predict(sv, X, cols)
+    sup, out = sel.support(sv, X, cols)
+    bench = np.asarray(benches, dtype=object)
+    parts, counts = [], {}
+    for j, m in enumerate(sv.models):
+        rows = np.flatnonzero(np.isin(bench, list(sv.pools[j])))
+        counts[m] = len(rows)
+        parts.append(pa.table({"model_id": pa.array([m] * len(rows), pa.string()),
+                               "prompt_id": pa.array([prompts[i] for i in rows], pa.string()),
+                               "operator_version": pa.array(np.full(len(rows), sv.versions[j]), pa.int64()),
+                               "score": S[rows, j], "p_correct": P[rows, j],
+                               "support": pa.array(sup[rows, j], from_pandas=True),
+                               "outside": pa.array(out[rows, j], from_pandas=True)}))
+    return pa.concat_tables(parts) if parts else pa.table({}), counts
+
+
+def materialise(con, cfg: dict) -> dict:
+    """Bring prompt_predictions up to date for CFG's current operators (skipped when the same versions already
+    cover the same prompts); returns {rows, models, skipped}."""
+    from warehouse.selection import prediction_sets, prompt_vectors, replace_predictions
+
+    sv = load_serving(con, cfg)
+    benchmarks = sorted({b for p in sv.pools for b in p})
+    prompts, benches, X = prompt_vectors(con, cfg["encoder"], cfg["fields"], benchmarks)
+    bench_n = {b: benches.count(b) for b in benchmarks}
+    want = {m: (int(v), sum(bench_n[b] for b in sv.pools[j])) for j, (m, v) in enumerate(zip(sv.models, sv.versions))}
+    if prediction_sets(con, cfg["encoder"], cfg["method"]) == want:
+        return {"rows": sum(n for _, n in want.values()), "models": len(want), "skipped": True}
+    table, counts = predictions_table(sv, prompts, benches, X)
+    sets = pa.table({"model_id": sv.models, "operator_version": sv.versions.tolist(),
+                     "n_prompts": [counts[m] for m in sv.models],
+                     "watermark": [int(s["watermark"]) for s in sv.specs]})
+    return {"rows": replace_predictions(con, cfg["encoder"], cfg["method"], table, sets), "models": len(sv.models),
+            "skipped": False}
+
+
+def evaluate(con, cfg: dict) -> dict:
+    """Held-out routing policies and per-task accuracy for every benchmark pool with two or more models;
+    returns {benchmark: policies}."""
+    from warehouse.selection import benchmark_labels, data_watermark, replace_evaluation
+
+    sv = load_serving(con, cfg, confidence=False)
+    wm, out = data_watermark(con), {}
+    for bench in sorted({b for p in sv.pools for b in p}):
+        cols = [j for j, p in enumerate(sv.pools) if bench in p]
+        if len(cols) < 2:
+            continue
+        data = routing_eval.bench(benchmark_labels(con, bench, cfg["encoder"], cfg["fields"]), [sv.models[j] for j in cols])
+        policies, heldout = routing_eval.evaluate_policies(data, [sv.specs[j] for j in cols])
+        replace_evaluation(con, bench, cfg["encoder"], cfg["method"], wm, _table(policies, POLICY_COLUMNS),
+                           _table(heldout, HELDOUT_COLUMNS))
+        out[bench] = policies
+    return out
+
+
+POLICY_COLUMNS = {"policy": pa.string(), "margin": pa.float64(), "split": pa.string(), "n_train": pa.int64(),
+                  "n_test": pa.int64(), "expected_accuracy": pa.float64(), "observed_accuracy": pa.float64(),
+                  "expected_cost_usd": pa.float64(), "mean_cost_usd": pa.float64(), "top_model": pa.string(),
+                  "top_model_share": pa.float64()}
+HELDOUT_COLUMNS = {"category": pa.string(), "model_id": pa.string(), "n_test": pa.int64(),
+                   "predicted_accuracy": pa.float64(), "observed_accuracy": pa.float64()}
+
+
+def _table(rows: list[dict], schema: dict) -> pa.Table:
+    """An Arrow table of ROWS with the given column types (also when empty)."""
+    return pa.table({c: pa.array([r[c] for r in rows], t) for c, t in schema.items()})
+
+
+def rounded(t: pa.Table, digits: int = SIG_DIGITS) -> pa.Table:
+    """T with every floating column rounded to DIGITS significant digits (fixed formatting in CSV and Parquet)."""
+    cols = []
+    for name, col in zip(t.column_names, t.columns):
+        if pa.types.is_floating(col.type):
+            a = col.to_numpy(zero_copy_only=False).astype(np.float64)
+            ok = np.isfinite(a) & (a != 0)
+            scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(np.where(ok, a, 1.0)))))
+            a = np.where(ok, np.round(a * scale) / scale, a)
+            col = pa.array(a, pa.float64(), mask=col.is_null().to_numpy(zero_copy_only=False))
+        cols.append(col)
+    return pa.table(dict(zip(t.column_names, cols)))
+
+
+def write_table(t: pa.Table, folder: Path, name: str) -> list[Path]:
+    """NAME.parquet and NAME.csv in FOLDER (deterministic bytes for equal tables)."""
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    pq_path, csv_path = folder / f"{name}.parquet", folder / f"{name}.csv"
+    pq.write_table(t, pq_path, compression="zstd", row_group_size=1 << 20, write_statistics=True)
+    pcsv.write_csv(t, csv_path, pcsv.WriteOptions(include_header=True, quoting_style="needed"))
+    return [pq_path, csv_path]
+
+
+def sha256(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def correlation(rows: list[dict], x: str = "predicted_accuracy", y: str = "observed_accuracy") -> float | None:
+    """Pearson correlation of two columns over the rows where both are known (None under 3 rows)."""
+    pts = np.array([(r[x], r[y]) for r in rows if r.get(x) is not None and r.get(y) is not None], dtype=np.float64)
+    if len(pts) < 3 or np.std(pts[:, 0]) == 0 or np.std(pts[:, 1]) == 0:
+        return None
+    return float(np.corrcoef(pts[:, 0], pts[:, 1])[0, 1])
+
+
+def manifest(meta: dict, files: dict[str, str]) -> bytes:
+    """The manifest JSON (sorted keys, no timestamps) of a publication."""
+    return (json.dumps({**meta, "files": dict(sorted(files.items()))}, indent=2, sort_keys=True) + "\n").encode()
+
+
+def export_tables(con, cfg: dict) -> dict[str, pa.Table]:
+    """Every published table of CFG, rounded, in its fixed order."""
+    from warehouse.selection import export
+
+    return {name: rounded(export(con, q, cfg["encoder"], cfg["method"])) for name, q in TABLES}
+
+
+def summary_numbers(tables: dict[str, pa.Table]) -> dict:
+    """Correlation of predicted and observed accuracy per category (all prompts and held-out prompts) and each
+    benchmark's cost-aware policy against the best single model, from the published tables."""
+    by_task = [r for r in tables["selection_by_task"].to_pylist() if r["category"]]
+    held = [r for r in tables["selection_heldout"].to_pylist() if r["category"]]
+    out = {"correlation_by_category": correlation(by_task), "correlation_by_category_heldout": correlation(held),
+           "correlation_by_benchmark": {}, "routing": {}}
+    for bench in sorted({r["benchmark"] for r in by_task}):
+        out["correlation_by_benchmark"][bench] = {
+            "all": correlation([r for r in by_task if r["benchmark"] == bench]),
+            "heldout": correlation([r for r in held if r["benchmark"] == bench])}
+    for r in tables["selection_routing"].to_pylist():
+        out["routing"].setdefault(r["benchmark"], {})[r["policy"]] = {
+            k: r[k] for k in ("observed_accuracy", "expected_accuracy", "mean_cost_usd", "expected_cost_usd", "n_test")}
+    return out
+
+
+def write_publication(con, out: str | Path, cfg: dict) -> dict:
+    """Write tables, plots, summary.md, report.html and manifest.json under OUT and log the publication; returns
+    {out, watermark, fingerprint, files, numbers, rows}."""
+    from tasks import explain, plots
+    from tasks.report_html import render_html, render_markdown
+    from warehouse.selection import data_watermark, prediction_sets, record_publication
+
+    out = Path(out)
+    tables = export_tables(con, cfg)
+    files: list[Path] = []
+    for name, t in tables.items():
+        files += write_table(t, out / "tables", name)
+    sim = tables["model_similarity"].to_pylist()
+    models = sorted({r["model_a"] for r in sim})
+    C = np.eye(len(models))
+    pos = {m: i for i, m in enumerate(models)}
+    for r in sim:
+        C[pos[r["model_a"]], pos[r["model_b"]]] = r["cosine"] if r["cosine"] is not None else 0.0
+    order = explain.similarity_order(C)
+    (out / "plots").mkdir(parents=True, exist_ok=True)
+    by_task = tables["selection_by_task"].to_pylist()
+    files += [plots.cost_frontier(tables["cost_frontier"].to_pylist(), out / "plots" / "cost_frontier.png"),
+              plots.similarity_heatmap(C[np.ix_(order, order)], [models[i] for i in order],
+                                       out / "plots" / "model_similarity.png"),
+              plots.predicted_vs_observed([r for r in by_task if r["category"]],
+                                          out / "plots" / "predicted_vs_observed.png", "per category, all prompts"),
+              plots.predicted_vs_observed([r for r in tables["selection_heldout"].to_pylist() if r["category"]],
+                                          out / "plots" / "heldout_predicted_vs_observed.png",
+                                          "per category, held-out prompts"),
+              plots.routing(tables["selection_routing"].to_pylist(), out / "plots" / "routing.png")]
+    versions = {m: v for m, (v, _) in prediction_sets(con, cfg["encoder"], cfg["method"]).items()}
+    meta = {"encoder": cfg["encoder"], "method": cfg["method"], "watermark": data_watermark(con),
+            "operator_versions": versions, "numbers": summary_numbers(tables),
+            "rows": {name: t.num_rows for name, t in tables.items()}}
+    (out / "summary.md").write_text(render_markdown(meta, tables))
+    (out / "report.html").write_text(render_html(meta, tables, most_similar=explain.most_similar(C, models)))
+    files += [out / "summary.md", out / "report.html"]
+    checksums = {str(p.relative_to(out)): sha256(p) for p in files}
+    body = manifest(meta, checksums)
+    (out / "manifest.json").write_bytes(body)
+    fingerprint = hashlib.sha256(body).hexdigest()
+    pid = record_publication(con, str(out.resolve()), cfg["encoder"], cfg["method"], meta["watermark"], versions,
+                             fingerprint, checksums)
+    return {"publication_id": pid, "out": str(out), "fingerprint": fingerprint, "files": checksums, **meta}
+
+
+def publish(con, out: str | Path, encoder: str | None = None, method: str | None = None) -> dict:
+    """Materialise, evaluate and write one publication (the whole job without Prefect)."""
+    from warehouse.selection import operator_configs
+
+    cfg = resolve(operator_configs(con), encoder, method)
+    mat = materialise(con, cfg)
+    evaluate(con, cfg)
+    return {"materialised": mat, **write_publication(con, out, cfg)}

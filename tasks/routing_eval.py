@@ -1,0 +1,127 @@
+"""Held-out evaluation of cost-aware routing policies on one benchmark, against always using the best single model."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from tasks import operators as ops
+from tasks.select import MARGINS, cheapest_within
+
+
+@dataclass
+class Bench:
+    """One benchmark's results as matrices: labels Y (+1/-1, NaN = none), costs C, vector rows KEY of the text each
+    model saw and CANON of each prompt's canonical text into V."""
+    models: list[str]
+    prompts: list[str]
+    category: np.ndarray
+    src: np.ndarray
+    chars: np.ndarray
+    Y: np.ndarray
+    C: np.ndarray
+    KEY: np.ndarray
+    canon: np.ndarray
+    V: np.ndarray
+
+
+def bench(labels: dict, models: list[str]) -> Bench:
+    """A Bench of the MODELS from warehouse.selection.benchmark_labels output."""
+    keys = sorted(labels["vectors"])
+    kidx = {k: i for i, k in enumerate(keys)}
+    prompts = sorted(set(labels["prompt_id"]))
+    pidx, midx = {p: i for i, p in enumerate(prompts)}, {m: j for j, m in enumerate(models)}
+    n, m = len(prompts), len(models)
+    Y, C, KEY = np.full((n, m), np.nan), np.full((n, m), np.nan), np.full((n, m), -1, dtype=np.int64)
+    canon, cat, src, chars = np.zeros(n, np.int64), np.empty(n, object), np.empty(n, object), np.zeros(n)
+    for mo, p, ok, cost, c, s, ch, k, ck in zip(*(labels[f] for f in (
+            "model_id", "prompt_id", "correct", "cost_usd", "category", "src", "chars", "key", "canon_key"))):
+        i = pidx[p]
+        canon[i], cat[i], src[i], chars[i] = kidx.get(ck, -1), c, s, ch
+        if mo in midx and k in kidx:
+            Y[i, midx[mo]], C[i, midx[mo]] = (1.0 if ok else -1.0), np.nan if cost is None else cost
+            KEY[i, midx[mo]] = kidx[k]
+    V = np.stack([labels["vectors"][k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
+    return Bench(models, prompts, cat, src, chars, Y, C, KEY, canon, V)
+
+
+def holdout(b: Bench) -> tuple[np.ndarray, str]:
+    """(held-out mask, split kind): the *_test source files where the benchmark has *_train / *_test files (the
+    RouterDC split of RouterBench), else a fixed 20 % of prompts by the hash of their id."""
+    test = np.array([s.endswith("_test") for s in b.src])
+    if test.any() and not test.all():
+        return test, "src"
+    return np.array([int(hashlib.sha256(p.encode()).hexdigest()[:8], 16) % 5 == 0 for p in b.prompts]), "hash"
+
+
+def refit(b: Bench, rows: np.ndarray, spec: dict, j: int, cache: dict) -> ops.Operator:
+    """Model j's operator on prompt rows ROWS, fitted as SPEC says (lam or GCV, eps, centring, Platt)."""
+    r = rows[~np.isnan(b.Y[rows, j]) & (b.KEY[rows, j] >= 0)]
+    X, y = b.V[b.KEY[r, j]].astype(np.float64), b.Y[r, j]
+    s = ops.Stats.of(X, y)
+    key = (hashlib.sha256(np.sort(b.KEY[r, j]).tobytes()).hexdigest(), spec["eps"])
+    if key not in cache:
+        cache[key] = ops.eig(s.G, spec["eps"])
+    method = ops.MethodSpec("heldout", lam="gcv" if spec["lam_source"] == "gcv" else spec["lam"], eps=spec["eps"],
+                            centred=spec["centred"], calibrate=spec["calibrated"])
+    return ops.fit_method(method, s, cache[key], X, y)[0]
+
+
+def cost_line(chars: np.ndarray, cost: np.ndarray) -> tuple[float, float]:
+    """(slope, intercept) of the least-squares line cost ~ chars (slope 0 when lengths do not vary), as SQL's
+    regr_slope / regr_intercept."""
+    x, y = np.asarray(chars, dtype=np.float64), np.asarray(cost, dtype=np.float64)
+    var = float(((x - x.mean()) ** 2).mean())
+    slope = float(((x - x.mean()) * (y - y.mean())).mean() / var) if var > 1e-12 else 0.0
+    return slope, float(y.mean() - slope * x.mean())
+
+
+def evaluate_policies(b: Bench, specs: list[dict], margins=MARGINS) -> tuple[list[dict], list[dict]]:
+    """(routing policies, per-task held-out accuracy): operators refitted on the training prompts; on held-out prompts
+    every model answered, the best single model (by training accuracy), the most probable model, the cheapest
+    model within each margin of the most probable (costs predicted by a per-model line on prompt length fitted on
+    training prompts) and the oracle, with expected and observed accuracy and cost."""
+    test, kind = holdout(b)
+    train_rows, test_rows = np.flatnonzero(~test), np.flatnonzero(test)
+    cache: dict = {}
+    fitted = [refit(b, train_rows, spec, j, cache) for j, spec in enumerate(specs)]
+    P = ops.probabilities(fitted, b.V[b.canon[test_rows]])
+    Ytr = b.Y[train_rows]
+    best = int(np.argmax(np.nansum(Ytr > 0, 0) / np.maximum((~np.isnan(Ytr)).sum(0), 1)))
+    full = ~np.isnan(b.Y[test_rows]).any(1)
+    Pf, Yf, Cf = P[full], b.Y[test_rows][full] > 0, b.C[test_rows][full]
+    has_cost = bool(len(Cf)) and not np.isnan(Cf).any() and not np.isnan(b.C[train_rows]).all(0).any()
+    if has_cost:  # per-model cost line on prompt length (training prompts), floored at the cheapest training prompt
+        Ctr, ok = b.C[train_rows], ~np.isnan(b.C[train_rows])
+        Ef = np.stack([np.maximum(np.polyval(cost_line(b.chars[train_rows][ok[:, j]], Ctr[ok[:, j], j]),
+                                             b.chars[test_rows][full]), Ctr[ok[:, j], j].min())
+                       for j in range(len(b.models))], 1)
+    choices = {"best_single": np.full(len(Pf), best), "max_predicted": np.argmax(Pf, 1)} if len(Pf) else {}
+    if has_cost:
+        for mg in margins:
+            choices[f"within_{mg:.2f}"] = np.array([cheapest_within(Pf[i], Ef[i], mg) for i in range(len(Pf))], int)
+        choices["oracle"] = np.argmin(np.where(Yf, Cf, Cf + 1e6), 1)  # cheapest correct model, else cheapest
+    elif len(Pf):
+        choices["oracle"] = np.argmax(Yf, 1)  # any correct model
+    at = np.arange(len(Pf))
+    policies = [{"policy": name, "margin": float(name.split("_")[1]) if name.startswith("within") else None,
+                 "split": kind, "n_train": len(train_rows), "n_test": int(len(Pf)),
+                 "expected_accuracy": None if name == "oracle" else float(Pf[at, ch].mean()),
+                 "observed_accuracy": float(Yf[at, ch].mean()),
+                 "expected_cost_usd": float(Ef[at, ch].mean()) if has_cost and name != "oracle" else None,
+                 "mean_cost_usd": float(Cf[at, ch].mean()) if has_cost else None,
+                 "top_model": None if name == "oracle" and not has_cost else  # any correct model: no favourite
+                 b.models[int(np.bincount(ch, minlength=len(b.models)).argmax())],
+                 "top_model_share": float(np.bincount(ch, minlength=len(b.models)).max() / max(len(ch), 1))}
+                for name, ch in choices.items()]
+    heldout = []
+    for cat in [""] + sorted(set(b.category[test_rows].tolist()) - {""}):
+        rows = np.ones(len(test_rows), bool) if cat == "" else b.category[test_rows] == cat
+        for j, m in enumerate(b.models):
+            ok = rows & ~np.isnan(b.Y[test_rows, j])
+            if ok.any():
+                heldout.append({"category": cat, "model_id": m, "n_test": int(ok.sum()),
+                                "predicted_accuracy": float(P[ok, j].mean()),
+                                "observed_accuracy": float((b.Y[test_rows, j][ok] > 0).mean())})
+    return policies, heldout

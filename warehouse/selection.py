@@ -1,0 +1,145 @@
+"""Selection storage: serving operators, prompt vectors, labels, costs; prediction, evaluation, publication writes."""
+from __future__ import annotations
+
+import json
+import re
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from warehouse.db import query, read_sql, write_lock
+from warehouse.embeddings import list_vectors
+from warehouse.loads import utcnow
+
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+def _rows(cur) -> list[dict]:
+    """All rows of an executed cursor as dicts."""
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def _named(stmt: str, params: dict) -> dict | None:
+    """The subset of PARAMS that STMT names as $param (DuckDB rejects extra ones)."""
+    code = re.sub(r"--[^\n]*", "", stmt)
+    return {k: params[k] for k in dict.fromkeys(_PARAM.findall(code)) if k in params} or None
+
+
+def _arrow(con: duckdb.DuckDBPyConnection, name: str, **params) -> pa.Table:
+    """The named query's full result as an Arrow table."""
+    stmt = read_sql(f"queries/{name}")
+    return con.sql(stmt, params=_named(stmt, params)).to_arrow_table()
+
+
+def run_script(con: duckdb.DuckDBPyConnection, name: str, **params) -> None:
+    """Run every statement of sql/queries/<name>.sql in order, each with the $params it names."""
+    for stmt in (s for s in read_sql(f"queries/{name}").split(";\n") if s.strip(" \n;")):
+        con.execute(stmt, _named(stmt, params))
+
+
+def operator_configs(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """{encoder, method, n_models, fields, path, precision} of every (encoder, method) with current operators."""
+    return _rows(query(con, "selection_operator_configs"))
+
+
+def read_operators(con: duckdb.DuckDBPyConnection, encoder: str, method: str) -> list[dict]:
+    """The current operators of ENCODER / METHOD, one row per model and benchmark pool (see selection_operators)."""
+    rows = _rows(query(con, "selection_operators", encoder=encoder, method=method))
+    for r in rows:
+        r["vector"] = np.asarray(r["vector"], dtype=np.float64)
+    return rows
+
+
+def read_grams(con: duckdb.DuckDBPyConnection, encoder: str, models: list[str]) -> dict[str, tuple[str, np.ndarray]]:
+    """{model_id: (signature, G)} from operator_stats, for the MODELS that have statistics under ENCODER."""
+    from tasks.operators import unpack_upper
+
+    rows = query(con, "selection_grams", encoder=encoder, models=list(models)).fetchall()
+    return {m: (sig, unpack_upper(bytes(blob), dim)) for m, dim, sig, blob in rows}
+
+
+def prompt_vectors(con: duckdb.DuckDBPyConnection, encoder: str, fields: str,
+                   benchmarks: list[str]) -> tuple[list[str], list[str], np.ndarray]:
+    """(prompt ids, their benchmarks, float32 canonical vectors) of every embedded prompt of BENCHMARKS."""
+    t = _arrow(con, "selection_prompt_vectors", encoder=encoder, fields=fields, benchmarks=list(benchmarks))
+    return t.column("prompt_id").to_pylist(), t.column("benchmark").to_pylist(), list_vectors(t)
+
+
+def benchmark_labels(con: duckdb.DuckDBPyConnection, benchmark: str, encoder: str, fields: str) -> dict:
+    """Every result of BENCHMARK as columns (model_id, prompt_id, correct, cost_usd, category, src, chars, key,
+    canon_key) plus VECTORS {key: float32 vector} of every key they name."""
+    t = _arrow(con, "selection_labels", benchmark=benchmark, encoder=encoder, fields=fields)
+    out = {c: t.column(c).to_pylist() for c in t.column_names}
+    keys = sorted(set(out["key"]) | set(out["canon_key"]))
+    con.register("want_keys", pa.table({"key": pa.array(keys, pa.string())}))
+    try:
+        vt = con.sql(read_sql("queries/embedding_vectors"), params={"encoder": encoder}).to_arrow_table()
+    finally:
+        con.unregister("want_keys")
+    out["vectors"] = dict(zip(vt.column("key").to_pylist(), list_vectors(vt)))
+    return out
+
+
+def data_watermark(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest load id that wrote results (0 when there are none)."""
+    return int(query(con, "selection_watermark").fetchall()[0][0])
+
+
+def prediction_sets(con: duckdb.DuckDBPyConnection, encoder: str, method: str) -> dict[str, tuple[int, int]]:
+    """{model_id: (operator version, prompts)} materialised under ENCODER / METHOD."""
+    return {m: (int(v), int(n)) for m, v, n in
+            query(con, "selection_prediction_sets", encoder=encoder, method=method).fetchall()}
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], script: str, **params) -> None:
+    """Register TABLES and run SCRIPT in one transaction (all or nothing)."""
+    with write_lock:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name, t in tables.items():
+                con.register(name, t)
+            run_script(con, script, **params)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            for name in tables:
+                con.unregister(name)
+
+
+def replace_predictions(con: duckdb.DuckDBPyConnection, encoder: str, method: str, predictions: pa.Table,
+                        sets: pa.Table) -> int:
+    """Replace every prediction of ENCODER / METHOD (one transaction); returns the rows written."""
+    _in_transaction(con, {"pred_batch": predictions, "pred_sets": sets}, "selection_replace_predictions",
+                    encoder=encoder, method=method, now=utcnow())
+    return predictions.num_rows
+
+
+def replace_evaluation(con: duckdb.DuckDBPyConnection, benchmark: str, encoder: str, method: str, watermark: int,
+                       policies: pa.Table, heldout: pa.Table) -> None:
+    """Replace the held-out routing policies and per-task accuracies of BENCHMARK (one transaction)."""
+    _in_transaction(con, {"eval_policies": policies, "eval_heldout": heldout}, "selection_replace_evaluation",
+                    benchmark=benchmark, encoder=encoder, method=method, watermark=watermark)
+
+
+def export(con: duckdb.DuckDBPyConnection, table: str, encoder: str, method: str) -> pa.Table:
+    """One published selection table (sql/queries/selection_export_<table>.sql), in its fixed order, computed on
+    one thread so that its float sums do not depend on scheduling."""
+    con.execute("SET threads = 1")
+    try:
+        return _arrow(con, f"selection_export_{table}", encoder=encoder, method=method)
+    finally:
+        con.execute("RESET threads")
+
+
+def record_publication(con: duckdb.DuckDBPyConnection, out_dir: str, encoder: str, method: str, watermark: int,
+                       operator_versions: dict, fingerprint: str, files: dict) -> int:
+    """Log one publication; returns its id."""
+    with write_lock:
+        return int(query(con, "selection_insert_publication", out_dir=out_dir, encoder=encoder, method=method,
+                         watermark=watermark, operator_versions=json.dumps(operator_versions, sort_keys=True),
+                         fingerprint=fingerprint, files=json.dumps(files, sort_keys=True),
+                         now=utcnow()).fetchall()[0][0])
