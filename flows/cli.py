@@ -99,6 +99,7 @@ def sql_cmd(
 # --- sub-command modules ---
 from flows import cli_operators  # noqa: E402,F401
 from flows import cli_selection  # noqa: E402,F401
+from flows import cli_pipeline  # noqa: E402,F401
 from flows import cli_helu  # noqa: E402,F401
 from flows import cli_releases  # noqa: E402,F401
 

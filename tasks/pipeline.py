@@ -38,6 +38,23 @@ def changed_rows(steps: dict[str, dict], kind: str = "results") -> tuple[int, in
     return new, upd
 
 
+EVAL_KEYS = ("run_id", "benchmark", "split", "n_prompts", "n_models", "success_accuracy", "auc", "routing_accuracy",
+             "best_single_accuracy", "oracle_accuracy")
+
+
+def subflow_outcome(state, keep: tuple[str, ...] | None = None) -> dict:
+    """Status and counts (only KEEP keys when given) of a non-ingest subflow run, from its final state."""
+    data = state.result(raise_on_failure=False)
+    if isinstance(data, dict):
+        out = {k: v for k, v in data.items() if keep is None or k in keep}
+    else:
+        out = {"error": str(data) if isinstance(data, BaseException) else str(state.message)}
+    out["status"] = "failed" if state.is_failed() or state.is_crashed() else "completed"
+    if out["status"] == "failed":
+        out.setdefault("error", str(state.message))
+    return out
+
+
 def run_markdown(summary: dict) -> str:
     """A Markdown table of one pipeline run's steps, for the Prefect artifact."""
     lines = [f"# taskspace pipeline run {summary['run_id']}", "",

@@ -1,0 +1,88 @@
+"""`taskspace run`, `taskspace serve` and `taskspace backfill`: the pipeline commands (they start Prefect)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+import typer
+
+from flows.cli import State, app, emit
+
+
+def _date(value: Optional[str], flag: str):
+    """A YYYY-MM-DD option as a date (BadParameter naming the flag)."""
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=flag) from None
+
+
+@app.command("run")
+def run_cmd(
+    config: Optional[str] = typer.Option(None, "--config", "-c", help="taskspace.toml (default: the public feeds)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with each step's counts."),
+):
+    """Run the main job: ingest every source, refresh operators, evaluate, publish."""
+    from flows.pipeline import pipeline
+    from tasks.config import load_config
+
+    try:
+        cfg = load_config(config)
+    except (FileNotFoundError, ValueError) as exc:
+        raise typer.BadParameter(str(exc), param_hint="--config") from None
+    db = State.db if State.db_given else cfg.db
+    state = pipeline(config=config, db=db, return_state=True)
+    out = state.result(raise_on_failure=False)
+    if not isinstance(out, dict):
+        typer.echo(f"error: {out}", err=True)
+        raise typer.Exit(1)
+    human = "\n".join([f"{k:28} {v.get('status', ''):10} {v.get('error') or ''}".rstrip()
+                       for k, v in out["steps"].items()] +
+                      [f"new rows {out['rows_new']}, updated {out['rows_updated']}, embedded {out['embedded']}, "
+                       f"operators refit {out['operators_refit']}, evaluated {out['evaluated']}, "
+                       f"published {out['published']}"])
+    emit(out, as_json, human)
+    if state.is_failed():
+        raise typer.Exit(1)
+
+
+@app.command("backfill")
+def backfill_cmd(
+    from_: Optional[str] = typer.Option(None, "--from", help="First day (YYYY-MM-DD) of inputs to re-read."),
+    to: Optional[str] = typer.Option(None, "--to", help="Last day (YYYY-MM-DD) of inputs to re-read."),
+    source: Optional[list[str]] = typer.Option(None, "--source", help="Configured source name (repeatable)."),
+    config: Optional[str] = typer.Option(None, "--config", "-c", help="taskspace.toml with the sources."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts."),
+):
+    """Re-ingest a date range or chosen sources idempotently; refit affected operators once at the end."""
+    from flows.backfill import backfill
+
+    start, end = _date(from_, "--from"), _date(to, "--to")
+    state = backfill(db=State.db if State.db_given else None, config=config, from_date=start, to_date=end,
+                     sources=source or None, return_state=True)
+    out = state.result(raise_on_failure=False)
+    if not isinstance(out, dict):
+        typer.echo(f"error: {out}", err=True)
+        raise typer.Exit(1)
+    emit(out, as_json, f"backfill: {out['rows_new']} new rows, {out['rows_updated']} updated, "
+                       f"{out['operators_refit']} operators refit"
+         + "".join(f"\n  failed: {f}" for f in out["failed_sources"]))
+    if out["failed_sources"]:
+        raise typer.Exit(1)
+
+
+@app.command("serve")
+def serve_cmd(
+    limit: Optional[int] = typer.Option(None, help="Run at most this many flow runs at once."),
+):
+    """Run every deployment of prefect.yaml on its schedule/trigger, locally (Prefect's own local server)."""
+    from prefect import serve
+
+    from tasks.deployments import runner_deployments
+
+    deployments = runner_deployments({"db": State.db})
+    typer.echo(f"serving {len(deployments)} deployments on warehouse {State.db}: "
+               + ", ".join(d.name for d in deployments))
+    serve(*deployments, limit=limit)
