@@ -42,10 +42,7 @@ def refresh_operators(db: str = "taskspace.duckdb", encoder: str = "all-MiniLM-L
     emb = embed_task(db, cfg)
     folded = fold_task(db, cfg, rebuild)
     fitted = refit_task(db, cfg.name, ops.stored_methods(lam, eps), rebuild)
-    out = {"embedded": emb["embedded"] + folded["embedded_late"],
-           "prompts_embedded": emb["prompts"] + folded["prompts_late"], "encoder": cfg.name,
-           "models_updated": folded["models_updated"], "rows_folded": folded["rows_folded"],
-           "rebuilt": folded["rebuilt"], "watermark": folded["watermark"], **fitted}
+    out = rf.summary(cfg, emb, folded, fitted)
     out["announced"] = announce(OPERATORS_REFIT, db, {"operators_refit": out["operators_refit"]})
     get_run_logger().info("refresh_operators: embedded %d texts, refit %d operators",
                           out["embedded"], out["operators_refit"])

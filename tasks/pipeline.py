@@ -14,15 +14,9 @@ def offline_hint(src: SourceConfig, error: str) -> str:
 
 def step_outcome(src: SourceConfig, state) -> dict:
     """Counts of one ingest subflow run, from its final Prefect state (failed runs keep their counts)."""
-    data = state.result(raise_on_failure=False)
-    if isinstance(data, dict):
-        out = dict(data)
-    else:
-        out = {"error": str(data) if isinstance(data, BaseException) else str(state.message)}
-    out["status"] = "failed" if state.is_failed() or state.is_crashed() else "completed"
+    out = subflow_outcome(state)
     if out["status"] == "failed":
-        reason = "; ".join(out.get("errors") or []) or out.get("error") or str(state.message)
-        out["error"] = offline_hint(src, reason)
+        out["error"] = offline_hint(src, "; ".join(out.get("errors") or []) or out["error"])
     out["kind"], out["format"], out["location"] = src.kind, src.format, src.location
     return out
 

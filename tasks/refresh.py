@@ -15,12 +15,6 @@ from warehouse.db import transaction
 log = logging.getLogger("taskspace.refresh")
 
 
-def _transaction(con, fn):
-    """Run fn() in one transaction under the process write lock (rolled back on any error)."""
-    with transaction(con):
-        return fn()
-
-
 def _stored(row: dict | None, dim: int) -> ops.Stats:
     if row is None:
         return ops.Stats.zeros(dim)
@@ -78,7 +72,8 @@ def fold_results(con, encoder: str, *, rebuild: bool = False) -> dict:
         store.write_stats(con, encoder, rows, new_w, new_t)
         con.execute("DROP TABLE IF EXISTS stats_delta; DROP TABLE IF EXISTS stats_keys")
         return {"models_updated": len(rows), "rows_folded": staged, "rebuilt": bad, "watermark": new_w}
-    return _transaction(con, work)
+    with transaction(con):
+        return work()
 
 
 def refit(con, encoder: str, specs: list[ops.MethodSpec], *, chunk: int = 64, everything: bool = False) -> dict:
@@ -102,7 +97,8 @@ def refit(con, encoder: str, specs: list[ops.MethodSpec], *, chunk: int = 64, ev
                 rows = _fit_chunk(con, encoder, todo[start:start + chunk], phase, stale, shared, prior)
                 written += store.write_operators(con, rows)
         return {"operators_refit": len(models), "versions_written": written}
-    return _transaction(con, work)
+    with transaction(con):
+        return work()
 
 
 def _fit_chunk(con, encoder: str, models: list[str], specs: list[ops.MethodSpec], stale: dict[str, set],
@@ -169,6 +165,14 @@ def fold_embedding_late_texts(con, cfg: EncoderConfig, *, rebuild: bool = False,
     raise AssertionError("unreachable")
 
 
+def summary(cfg: EncoderConfig, emb: dict, folded: dict, fitted: dict) -> dict:
+    """The counts of one refresh from its embed, fold and refit steps."""
+    return {"embedded": emb["embedded"] + folded["embedded_late"],
+            "prompts_embedded": emb["prompts"] + folded["prompts_late"], "encoder": cfg.name,
+            "models_updated": folded["models_updated"], "rows_folded": folded["rows_folded"],
+            "rebuilt": folded["rebuilt"], "watermark": folded["watermark"], **fitted}
+
+
 def refresh(con, cfg: EncoderConfig | None = None, specs: list[ops.MethodSpec] | None = None, *,
             progress: bool | None = None, rebuild: bool = False, refit_all: bool = False) -> dict:
     """Embed what is new, fold new and changed results into the statistics (REBUILD: recompute them all), refit the
@@ -182,12 +186,8 @@ def refresh(con, cfg: EncoderConfig | None = None, specs: list[ops.MethodSpec] |
     t2 = time.perf_counter()
     fitted = refit(con, cfg.name, specs, everything=refit_all)
     t3 = time.perf_counter()
-    return {"embedded": emb["embedded"] + folded["embedded_late"],
-            "prompts_embedded": emb["prompts"] + folded["prompts_late"], "encoder": cfg.name,
-            "models_updated": folded["models_updated"], "rows_folded": folded["rows_folded"],
-            "rebuilt": folded["rebuilt"], "operators_refit": fitted["operators_refit"],
-            "versions_written": fitted["versions_written"], "methods": [s.name for s in specs],
-            "watermark": folded["watermark"],
-            "seconds": {"embed": round(t1 - t0, 2), "fold": round(t2 - t1, 2), "refit": round(t3 - t2, 2),
-                        "total": round(t3 - t0, 2)},
-            "texts_per_s": emb.get("texts_per_s")}
+    return summary(cfg, emb, folded, fitted) | {
+        "methods": [s.name for s in specs],
+        "seconds": {"embed": round(t1 - t0, 2), "fold": round(t2 - t1, 2), "refit": round(t3 - t2, 2),
+                    "total": round(t3 - t0, 2)},
+        "texts_per_s": emb.get("texts_per_s")}
