@@ -63,9 +63,6 @@ def list_vectors(table: pa.Table, column: str = "vector", dtype=np.float32) -> n
 
 def read_vectors(con: duckdb.DuckDBPyConnection, encoder: str, keys: list[str]) -> tuple[list[str], np.ndarray]:
     """(keys found, in key order; their float32 vectors) for KEYS under ENCODER."""
-    con.register("want_keys", pa.table({"key": pa.array(sorted(set(keys)), pa.string())}))
-    try:
+    with registered(con, "want_keys", pa.table({"key": pa.array(sorted(set(keys)), pa.string())})):
         table = con.sql(read_sql("queries/embedding_vectors"), params={"encoder": encoder}).to_arrow_table()
-    finally:
-        con.unregister("want_keys")
     return table.column("key").to_pylist(), list_vectors(table)

@@ -7,7 +7,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from warehouse.db import query, read_sql
+from warehouse.db import query, read_sql, registered
 from warehouse.embeddings import list_vectors
 from warehouse.loads import utcnow
 
@@ -33,14 +33,18 @@ def stats_watermark(con: duckdb.DuckDBPyConnection, encoder: str) -> tuple[int, 
     return (int(rows[0][0]), rows[0][1]) if rows else (0, None)
 
 
+def _models_table(con: duckdb.DuckDBPyConnection, model_ids: list[str]):
+    """MODEL_IDS visible to SQL as want_models(model_id) for the duration of a with-block."""
+    return registered(con, "want_models", pa.table({"model_id": pa.array(sorted(model_ids), pa.string())}))
+
+
 def stage_delta(con: duckdb.DuckDBPyConnection, encoder: str, old: tuple[int, object], new_watermark: int,
                 rebuild: list[str] | None = None) -> int:
     """Stage the rows to fold in (temp tables stats_delta, stats_models, stats_keys); REBUILD: all rows of those
     models instead of the change since OLD. Returns the staged row count."""
     if rebuild is not None:
-        con.register("rebuild_df", pa.table({"model_id": pa.array(sorted(rebuild), pa.string())}))
-        con.execute("CREATE OR REPLACE TEMP TABLE stats_models AS SELECT model_id FROM rebuild_df")
-        con.unregister("rebuild_df")
+        with _models_table(con, rebuild):
+            con.execute("CREATE OR REPLACE TEMP TABLE stats_models AS SELECT model_id FROM want_models")
         query(con, "stats_full", encoder=encoder, new_watermark=new_watermark)
     else:
         query(con, "stats_delta", encoder=encoder, watermark=old[0], watermark_at=old[1], new_watermark=new_watermark)
@@ -87,9 +91,8 @@ def write_stats(con: duckdb.DuckDBPyConnection, encoder: str, rows: list[dict], 
             "b": pa.array([np.asarray(r["b"], np.float64) for r in rows], pa.list_(pa.float64())),
             "gram": pa.array([r["gram"] for r in rows], pa.binary()),
             "signature": pa.array([r["signature"] for r in rows], pa.string())})
-        con.register("stats_batch", batch)
-        query(con, "stats_write", encoder=encoder, watermark=watermark, watermark_at=watermark_at, now=utcnow())
-        con.unregister("stats_batch")
+        with registered(con, "stats_batch", batch):
+            query(con, "stats_write", encoder=encoder, watermark=watermark, watermark_at=watermark_at, now=utcnow())
     query(con, "stats_watermark_set", encoder=encoder, watermark=watermark, watermark_at=watermark_at, now=utcnow())
 
 
@@ -105,21 +108,15 @@ def stale_models(con: duckdb.DuckDBPyConnection, encoder: str, method: str, conf
 
 def stats_of(con: duckdb.DuckDBPyConnection, encoder: str, model_ids: list[str]) -> dict[str, dict]:
     """Stored statistics of MODEL_IDS (all models when empty)."""
-    con.register("want_models", pa.table({"model_id": pa.array(sorted(model_ids), pa.string())}))
-    try:
+    with _models_table(con, model_ids):
         con.execute("CREATE OR REPLACE TEMP TABLE stats_models AS SELECT model_id FROM want_models")
-    finally:
-        con.unregister("want_models")
     return read_stats(con, encoder)
 
 
 def model_rows(con: duckdb.DuckDBPyConnection, encoder: str, model_ids: list[str]) -> dict[str, tuple[list[str], np.ndarray]]:
     """{model: (keys in order, labels +1/-1)} of every current result of MODEL_IDS (sorted by key, then label)."""
-    con.register("want_models", pa.table({"model_id": pa.array(sorted(model_ids), pa.string())}))
-    try:
+    with _models_table(con, model_ids):
         t = _arrow(con, "operator_rows", encoder=encoder)
-    finally:
-        con.unregister("want_models")
     out: dict[str, tuple[list[str], np.ndarray]] = {}
     mids, keys, ys = t.column("model_id").to_pylist(), t.column("key").to_pylist(), t.column("y").to_numpy()
     start = 0
@@ -140,9 +137,8 @@ def write_operators(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
              pa.float64(), pa.list_(pa.float64()), pa.list_(pa.float64()), pa.int32(), pa.int64(), pa.float64(),
              pa.float64(), pa.float64(), pa.float64(), pa.string(), pa.int64(), pa.string()]
     data = {c: pa.array([json.dumps(r[c]) if c == "params" else r[c] for r in rows], t) for c, t in zip(cols, types)}
-    con.register("ops_batch", pa.table(data))
-    query(con, "operators_insert", now=utcnow())
-    con.unregister("ops_batch")
+    with registered(con, "ops_batch", pa.table(data)):
+        query(con, "operators_insert", now=utcnow())
     return len(rows)
 
 

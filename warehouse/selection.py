@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import ExitStack
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
-from warehouse.db import query, read_sql, write_lock
+from warehouse.db import query, read_sql, registered, transaction, write_lock
 from warehouse.embeddings import list_vectors
 from warehouse.loads import utcnow
 
@@ -95,19 +96,10 @@ def prediction_sets(con: duckdb.DuckDBPyConnection, encoder: str, method: str) -
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], script: str, **params) -> None:
     """Register TABLES and run SCRIPT in one transaction (all or nothing)."""
-    with write_lock:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for name, t in tables.items():
-                con.register(name, t)
-            run_script(con, script, **params)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            for name in tables:
-                con.unregister(name)
+    with transaction(con), ExitStack() as stack:
+        for name, t in tables.items():
+            stack.enter_context(registered(con, name, t))
+        run_script(con, script, **params)
 
 
 def replace_predictions(con: duckdb.DuckDBPyConnection, encoder: str, method: str, predictions: pa.Table,
