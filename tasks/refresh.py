@@ -170,7 +170,9 @@ def summary(cfg: EncoderConfig, emb: dict, folded: dict, fitted: dict) -> dict:
     return {"embedded": emb["embedded"] + folded["embedded_late"],
             "prompts_embedded": emb["prompts"] + folded["prompts_late"], "encoder": cfg.name,
             "models_updated": folded["models_updated"], "rows_folded": folded["rows_folded"],
-            "rebuilt": folded["rebuilt"], "watermark": folded["watermark"], **fitted}
+            "rebuilt": folded["rebuilt"], "watermark": folded["watermark"],
+            "precision": emb.get("precision"), "precision_reason": emb.get("why"),
+            "texts_per_s": emb.get("texts_per_s"), **fitted}
 
 
 def refresh(con, cfg: EncoderConfig | None = None, specs: list[ops.MethodSpec] | None = None, *,
@@ -189,5 +191,4 @@ def refresh(con, cfg: EncoderConfig | None = None, specs: list[ops.MethodSpec] |
     return summary(cfg, emb, folded, fitted) | {
         "methods": [s.name for s in specs],
         "seconds": {"embed": round(t1 - t0, 2), "fold": round(t2 - t1, 2), "refit": round(t3 - t2, 2),
-                    "total": round(t3 - t0, 2)},
-        "texts_per_s": emb.get("texts_per_s")}
+                    "total": round(t3 - t0, 2)}}

@@ -40,7 +40,8 @@ def missing_page(con: duckdb.DuckDBPyConnection, encoder: str, fields: str, afte
     return query(con, "embed_missing", encoder=encoder, fields=fields, after=after, limit=limit).fetchall()
 
 
-def write_vectors(con: duckdb.DuckDBPyConnection, encoder: str, keys: list[str], vectors: np.ndarray) -> int:
+def write_vectors(con: duckdb.DuckDBPyConnection, encoder: str, keys: list[str], vectors: np.ndarray,
+                  precision: str | None = None) -> int:
     """Store vectors (rows of VECTORS) under KEYS in one transaction; keys already stored are kept; returns rows given."""
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     n, dim = vectors.shape
@@ -48,7 +49,7 @@ def write_vectors(con: duckdb.DuckDBPyConnection, encoder: str, keys: list[str],
     batch = pa.table({"key": pa.array(keys, pa.string()),
                       "vector": pa.ListArray.from_arrays(offsets, pa.array(vectors.ravel()))})
     with transaction(con), registered(con, "emb_batch", batch):
-        query(con, "insert_embeddings", encoder=encoder, dim=dim, now=utcnow())
+        query(con, "insert_embeddings", encoder=encoder, dim=dim, now=utcnow(), precision=precision)
     return n
 
 

@@ -1,6 +1,7 @@
-"""Benchmark: prompt-embedding throughput of sentence-transformers' default (fp32, batch 32) vs the fast path
-(bf16 weights and activations, texts grouped by exact token length so nothing is padded, one group per core
-on its own thread), and how close the fast vectors are to fp32.
+"""Benchmark: prompt-embedding throughput of sentence-transformers' default (fp32, batch 32) vs taskspace's paths
+(texts grouped by exact token length so nothing is padded, one group per core on its own thread, in fp32 or bf16)
+and `auto` (what refresh uses: fp32 without native bf16, else the faster by a probe), and how close each is to fp32.
+Prints the CPU's relevant flags and why auto chose what it chose.
 
 Runs the variants interleaved (R rounds) on N real MMLU-Pro questions so a busy machine affects all alike; prints
 texts/s (median over rounds), the speed-up, min/mean cosine to fp32, peak memory. With --db it also embeds every
@@ -50,7 +51,8 @@ VARIANTS = {
     "st default fp32 bs32": st_default,
     "st bf16 bs32": st_bf16,
     "fp32 buckets+threads": lambda t: embed_texts(t, EncoderConfig(precision="fp32")),
-    "bf16 buckets+threads (fast)": lambda t: embed_texts(t, EncoderConfig(precision="bf16")),
+    "bf16 buckets+threads": lambda t: embed_texts(t, EncoderConfig(precision="bf16")),
+    "auto (refresh's default)": lambda t: embed_texts(t, EncoderConfig(precision="auto")),
 }
 
 
@@ -62,6 +64,11 @@ def main() -> None:
     ap.add_argument("--db", default=None, help="also embed every text of this warehouse (streaming path)")
     a = ap.parse_args()
     texts = real_texts(Path(a.data), a.n)
+    from tasks.embed_precision import resolve
+    choice = resolve("auto", EncoderConfig().path)
+    print(f"CPU {choice.cpu['model']}, {choice.cpu['cores']} cores, torch capability {choice.cpu['torch_capability']}, "
+          f"flags: {' '.join(choice.cpu['flags']) or '(none of avx2/avx512/amx)'}")
+    print(f"auto chose {choice.precision}: {choice.reason}{' (cached probe)' if choice.cached else ''}")
     for prec in ("fp32", "bf16"):
         load_model(EncoderConfig().path, prec)
     embed_texts(texts[:64])   # warm-up
