@@ -99,7 +99,7 @@ def test_routing_reader_on_a_synthetic_warehouse(db_path):
         small, why = store.read_routing_data(con, max_texts=10)
         assert small is None and "need >= 20" in why
         # an encoder that embeds text + options keys its vectors by version_id
-        con.execute("""INSERT INTO embeddings SELECT pv.version_id, 'syn+options', e.dim, e.vector, e.created_at
+        con.execute("""INSERT INTO embeddings (text_hash, encoder, dim, vector, created_at) SELECT pv.version_id, 'syn+options', e.dim, e.vector, e.created_at
                        FROM embeddings e JOIN prompt_versions pv ON pv.text_hash = e.text_hash""")
         by_version, why = store.read_routing_data(con, encoder="syn+options")
         assert why is None and np.array_equal(np.sort(by_version["X"], 0), np.sort(data["X"], 0))

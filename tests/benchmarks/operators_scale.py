@@ -48,7 +48,7 @@ def build_prompts(con, n: int, dim: int = 384, seed: int = 0) -> None:
         V /= np.linalg.norm(V, axis=1, keepdims=True)
         keys = con.execute("SELECT md5('t' || i) FROM range(?, ?) t(i) ORDER BY i", [start, start + m]).fetchall()
         con.register("v", pa.table({"k": [k[0] for k in keys], "v": pa.array(list(V), pa.list_(pa.float32()))}))
-        con.execute("INSERT INTO embeddings SELECT k, ?, ?, v, ? FROM v", [ENC, dim, now])
+        con.execute("INSERT INTO embeddings (text_hash, encoder, dim, vector, created_at) SELECT k, ?, ?, v, ? FROM v", [ENC, dim, now])
         con.unregister("v")
 
 
