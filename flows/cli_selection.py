@@ -39,6 +39,11 @@ def _human(out: dict) -> str:
     for b in blocks:
         if "prompt" in b:
             lines.append(f"prompt: {b['prompt'][:100]}")
+        if b.get("routed_model"):
+            g = b.get("gate") or {}
+            lines.append(f"routed: {b['routed_model']} (p {b['routed_p_correct']:.3f}, pool {b.get('pool')}"
+                         + (f", stays with best single {g['best_single']} unless another beats it by "
+                            f"{g['margin']:.2f})" if g.get("gated") else ")"))
         for r in b["models"]:
             acc = r.get("p_correct", r.get("predicted_accuracy"))
             obs = f"  observed {_fmt(r.get('observed_accuracy'), '.3f')}" if "observed_accuracy" in r else ""
@@ -67,9 +72,10 @@ def select_cmd(
                                              "per prompt (USD) is above this or unknown."),
     models: Optional[str] = typer.Option(None, "--models", help="Only these models: comma-separated globs; a plain "
                                          "word matches as a substring."),
-    benchmark: Optional[str] = typer.Option(None, "--benchmark", help="Rank the models evaluated on this benchmark "
-                                            "('all': every model; default: the largest pool, with costs if "
-                                            "--max-cost is given, or every model --models matches)."),
+    benchmark: Optional[str] = typer.Option(None, "--benchmark", help="Rank the models of this pool (a benchmark; "
+                                            "'all': every (model, pool), probabilities of different pools side by "
+                                            "side). Default: each prompt goes to the pool whose prompt centroid "
+                                            "is nearest (the answer says which and why)."),
     margin: float = typer.Option(0.95, "--margin", min=0, max=1, help="Report the cheapest model within this share "
                                  "of the best predicted success."),
     encoder: Optional[str] = typer.Option(None, help="Operator encoder (default: the served one)."),
@@ -83,6 +89,8 @@ def select_cmd(
     texts = read_prompts(file) if file else [prompt] if prompt is not None else []
     if (file or prompt is not None) and not texts:
         raise typer.BadParameter(f"{file} holds no prompts", param_hint="--file")
+    import numpy as np
+
     from tasks import select as sel
     from tasks.publish import load_serving, resolve
     from warehouse import connect
@@ -103,28 +111,44 @@ def select_cmd(
             out = _task_ranking(con, cfg, task, models, max_cost, margin, top)
         else:
             sv = load_serving(con, cfg, confidence=False)
-            cols, pool = sel.pool_columns(sv, benchmark, models, need_cost=max_cost is not None)
-            if not len(cols):
-                raise typer.BadParameter(f"no model matches --models {models!r} in pool {pool!r}")
-            sel.attach_eigs(sv, read_grams(con, cfg["encoder"], [sv.models[j] for j in cols]))
+            sel.attach_eigs(sv, read_grams(con, cfg["encoder"], sorted(set(sv.models))))
     if not task:
         t1 = time.perf_counter()
         X = _embed(cfg, texts)
         t2 = time.perf_counter()
-        chars = [len(t) for t in texts]
+        chars = np.array([len(t) for t in texts])
+        placed, why = sel.place(sv, X.mean(0, keepdims=True) if as_task else X) if benchmark is None else \
+            ([benchmark] * (1 if as_task else len(texts)), [{"rule": "--benchmark"}] * len(texts))
+        placed = [p or sel.pool_columns(sv, None, models, max_cost is not None)[1] for p in placed]
         if as_task:
+            cols, pool = sel.pool_columns(sv, placed[0], models)
+            _need(cols, models, pool)
             ranked = sel.rank_task(sv, cols, X=X, chars=chars)
             ranked = [r for r in ranked if max_cost is None or (r["expected_cost_usd"] or float("inf")) <= max_cost]
-            out = {"task": f"{len(texts)} example prompts", "n_examples": len(texts), "models": ranked[:top]}
+            out = {"task": f"{len(texts)} example prompts", "n_examples": len(texts), "models": ranked[:top],
+                   "pool": pool, "placed_by": why[0], "n_models": int(len(cols))}
         else:
-            blocks = sel.rank_rows(sv, X, chars, cols, top, max_cost, margin)
-            blocks = [{"prompt": t, **b} for t, b in zip(texts, blocks)]
-            out = blocks[0] if prompt is not None else {"n_prompts": len(texts), "prompts": blocks}
-        out.update(pool=pool, n_models=int(len(cols)))
+            blocks = [None] * len(texts)
+            for pool in sorted(set(placed)):
+                rows = np.array([i for i, p in enumerate(placed) if p == pool])
+                cols, pool = sel.pool_columns(sv, pool, models)
+                _need(cols, models, pool)
+                for i, b in zip(rows, sel.rank_rows(sv, X[rows], chars[rows], cols, top, max_cost, margin, pool)):
+                    blocks[i] = {"prompt": texts[i], "pool": pool, "placed_by": why[i], "n_models": int(len(cols)),
+                                 **b}
+            out = blocks[0] if prompt is not None else {"n_prompts": len(texts), "prompts": blocks,
+                                                        "pool": ",".join(sorted(set(placed)))}
         out["seconds"] = {"load": round(t1 - t0, 3), "embed": round(t2 - t1, 3)}
     out.update(encoder=cfg["encoder"], method=cfg["method"])
     out.setdefault("seconds", {})["total"] = round(time.perf_counter() - t0, 3)
     emit(out, as_json, _human(out))
+
+
+def _need(cols, models: str | None, pool: str) -> None:
+    """Fail with a clear message when no model is left to rank."""
+    if not len(cols):
+        raise typer.BadParameter(f"no model {'matches --models ' + repr(models) + ' ' if models else ''}in pool "
+                                 f"{pool!r}")
 
 
 def _embed(cfg: dict, texts: list[str]):

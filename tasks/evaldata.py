@@ -118,7 +118,7 @@ def model_stats(data: EvalData, rows: np.ndarray) -> tuple[list[ops.Stats], list
     for j in range(len(data.models)):
         r = rows[~np.isnan(data.Y[rows, j])]
         keys, y = data.KEY[r, j], data.Y[r, j]
-        sig = hashlib.sha256(np.sort(keys).tobytes()).hexdigest()[:16]
+        sig = hashlib.sha256(keys.tobytes()).hexdigest()[:16]   # rows in order: equal => equal X
         X = data.V[keys].astype(np.float64)
         if sig not in gram:
             gram[sig] = X.T @ X

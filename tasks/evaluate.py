@@ -9,9 +9,9 @@ from scipy.stats import rankdata
 
 from tasks import baselines
 from tasks import operators as ops
-from tasks.evaldata import ALIASES, EvalData, Fold, model_stats, splits, train_rows
-
-MARGINS = np.round(np.arange(0.0, 0.3001, 0.01), 3)
+from tasks.evaldata import ALIASES, EvalData, Fold, model_stats, splits
+from tasks.operators import serving as route
+from tasks.operators.fitting import PoolData, fit_pool
 
 
 def auc(score: np.ndarray, label: np.ndarray) -> float:
@@ -25,9 +25,8 @@ def auc(score: np.ndarray, label: np.ndarray) -> float:
 
 
 def best_single(data: EvalData, train: np.ndarray) -> int:
-    """The model with the highest accuracy on its training results."""
-    known = ~np.isnan(data.Y[train])
-    return int(np.argmax((data.Y[train] > 0).sum(0) / np.maximum(known.sum(0), 1)))
+    """The model with the highest accuracy on its training results (the pool's best single model)."""
+    return route.best_single(data.Y[train])
 
 
 def complete(data: EvalData, rows: np.ndarray) -> np.ndarray:
@@ -35,38 +34,27 @@ def complete(data: EvalData, rows: np.ndarray) -> np.ndarray:
     return rows[~np.isnan(data.Y[rows]).any(1)]
 
 
+def pool_data(data: EvalData, train: np.ndarray) -> PoolData:
+    """The fold's pool as the one fit path takes it: every model's statistics and rows on the training prompts."""
+    stats, sigs = model_stats(data, train)
+    mine = [train[~np.isnan(data.Y[train, j])] for j in range(len(data.models))]
+    return PoolData(stats, sigs, lambda j: data.V[data.KEY[mine[j], j]], lambda j: data.Y[mine[j], j])
+
+
 def fit_operators(data: EvalData, train: np.ndarray, spec: ops.MethodSpec, new: np.ndarray | None = None
                   ) -> tuple[list[ops.Operator], np.ndarray | None, list[ops.Eig]]:
-    """Operators of every model on TRAIN (one eigendecomposition per prompt set; a shrinking SPEC first fits the
-    centred operators of the models that are not NEW for the prior), for a calibrated SPEC the leave-one-out
-    calibrated probabilities (train rows x models, NaN = no result) its Platt fits used, and each model's eigenpairs."""
-    stats, sigs = model_stats(data, train)
-    shared: dict[str, tuple[ops.Eig, np.ndarray | None]] = {}
-    prior = None
-    if spec.shrink:
-        base = ops.MethodSpec("centred", "gcv", spec.eps, centred=True, calibrate=False)
-        for s, sig in zip(stats, sigs):
-            shared.setdefault(sig, (ops.eig(s.G, spec.eps), None))
-        old = range(len(stats)) if new is None else np.flatnonzero(~new)
-        prior = ops.prior_of([ops.fit_method(base, stats[j], shared[sigs[j]][0])[0].vector for j in old])
-    fitted, loo_p = [], (np.full((len(train), len(data.models)), np.nan) if spec.calibrate else None)
-    for j, (s, sig) in enumerate(zip(stats, sigs)):
-        X, y = train_rows(data, train, j) if spec.calibrate else (None, None)
-        if sig not in shared or (X is not None and shared[sig][1] is None):
-            e = shared[sig][0] if sig in shared else ops.eig(s.G, spec.eps)
-            shared[sig] = (e, (X @ e.U) ** 2 if X is not None else None)
-        e, proj2 = shared[sig]
-        o, loo = ops.fit_method(spec, s, e, X, y, proj2, prior)
-        if loo is not None:
-            loo_p[~np.isnan(data.Y[train, j]), j] = ops.sigmoid(o.calib[0] * loo + o.calib[1])
-        fitted.append(o)
-    return fitted, loo_p, [shared[g][0] for g in sigs]
-
-
-def tune_margin(P: np.ndarray, Y: np.ndarray, default: int, margins: np.ndarray = MARGINS) -> float:
-    """The smallest margin with the best routing accuracy on validation probabilities P (rows with all labels)."""
-    acc = [float(np.mean(Y[np.arange(len(Y)), ops.route(P, default, m)] > 0)) for m in margins]
-    return float(margins[int(np.argmax(acc))])
+    """Operators of every model on TRAIN through the one fit path (a shrinking SPEC's prior leaves the NEW models
+    out), the leave-one-out calibrated probabilities (train rows x models, NaN = no result) its Platt fits used,
+    and each model's eigenpairs."""
+    old = None if new is None else np.flatnonzero(~new)
+    fit = fit_pool(pool_data(data, train), spec, prior_from=old)
+    loo_p = None
+    if spec.calibrate:
+        loo_p = np.full((len(train), len(data.models)), np.nan)
+        for j, p in enumerate(fit.loo_p):
+            if p is not None:
+                loo_p[~np.isnan(data.Y[train, j]), j] = p
+    return fit.operators, loo_p, fit.eigs
 
 
 def operator_method(spec: ops.MethodSpec, *, probabilities: bool = False, gate: bool = False) -> Callable:
@@ -77,15 +65,15 @@ def operator_method(spec: ops.MethodSpec, *, probabilities: bool = False, gate: 
         fitted, loo_p, eigs = fit_operators(data, train, spec, fold.new)
         X = data.X(fold.test)
         params = {"config": spec.config(), "lam_median": float(np.median([o.lam for o in fitted]))}
+        W, b = np.stack([o.vector for o in fitted], 1), np.array([o.intercept for o in fitted])
         if not probabilities:
-            return {"score": ops.scores(fitted, X), "threshold": 0.0, "params": params}
-        out = {"score": ops.probabilities(fitted, X), "threshold": 0.5, "params": params,
+            return {"score": route.scores(W, b, X), "threshold": 0.0, "params": params}
+        out = {"score": route.calibrated(route.scores(W, b, X), route.calib_of(fitted)), "threshold": 0.5,
+               "params": params,
                "variance": np.stack([ops.confidence(X, e, o.lam)[0] for e, o in zip(eigs, fitted)], axis=1)}
-        if gate:
-            best = best_single(data, train)
-            ok = ~np.isnan(loo_p).any(1)
-            params["margin"] = tune_margin(loo_p[ok], data.Y[train][ok], best)
-            out["choice"] = ops.route(out["score"], best, params["margin"])
+        if gate:   # the pool's router, tuned exactly as refresh tunes the served one
+            best, params["margin"] = route.gate(loo_p, data.Y[train], best_single(data, train))
+            out["choice"] = route.route(out["score"], best, params["margin"])
         return out
     return run
 

@@ -36,28 +36,35 @@ def resolve(configs: list[dict], encoder: str | None = None, method: str | None 
 
 def load_serving(con, cfg: dict, confidence: bool = True) -> sel.Serving:
     """The Serving of CFG's operators, with eigenpairs for confidence where statistics match."""
+    from warehouse.operators import read_routers
     from warehouse.selection import read_grams, read_operators
 
-    sv = sel.serving(read_operators(con, cfg["encoder"], cfg["method"]), cfg["encoder"], cfg["method"])
+    sv = sel.serving(read_operators(con, cfg["encoder"], cfg["method"]), cfg["encoder"], cfg["method"],
+                     read_routers(con, cfg["encoder"], cfg["method"]))
     return sel.attach_eigs(sv, read_grams(con, cfg["encoder"], sv.models)) if confidence else sv
 
 
 def predictions_table(sv: sel.Serving, prompts: list[str], benches: list[str], X: np.ndarray) -> tuple[pa.Table, dict]:
-    """(every prediction of each model for the prompts of its pools, {model: prompts predicted})."""
-    cols = np.arange(len(sv.models))
-    S, P = sel.predict(sv, X, cols)
-    sup, out = sel.support(sv, X, cols)
+    """(every prediction of each (model, pool) for the prompts of its pool, with the pool router's pick marked as
+    `select` serves it; {'model@pool': prompts predicted})."""
     bench = np.asarray(benches, dtype=object)
     parts, counts = [], {}
-    for j, m in enumerate(sv.models):
-        rows = np.flatnonzero(np.isin(bench, list(sv.pools[j])))
-        counts[m] = len(rows)
-        parts.append(pa.table({"model_id": pa.array([m] * len(rows), pa.string()),
-                               "prompt_id": pa.array([prompts[i] for i in rows], pa.string()),
-                               "operator_version": pa.array(np.full(len(rows), sv.versions[j]), pa.int64()),
-                               "score": S[rows, j], "p_correct": P[rows, j],
-                               "support": pa.array(sup[rows, j], from_pandas=True),
-                               "outside": pa.array(out[rows, j], from_pandas=True)}))
+    for pool in sorted(set(sv.pool_of)):
+        cols = np.array([j for j, p in enumerate(sv.pool_of) if p == pool], dtype=int)
+        rows = np.flatnonzero(bench == pool)
+        S, P = sel.predict(sv, X[rows], cols)
+        sup, out = sel.support(sv, X[rows], cols)
+        pick, _ = sel.routed(sv, P, cols, pool)
+        for k, j in enumerate(cols):
+            m = sv.models[j]
+            counts[f"{m}@{pool}"] = len(rows)
+            parts.append(pa.table({"model_id": pa.array([m] * len(rows), pa.string()),
+                                   "prompt_id": pa.array([prompts[i] for i in rows], pa.string()),
+                                   "operator_version": pa.array(np.full(len(rows), sv.versions[j]), pa.int64()),
+                                   "score": S[:, k], "p_correct": P[:, k],
+                                   "support": pa.array(sup[:, k], from_pandas=True),
+                                   "outside": pa.array(out[:, k], from_pandas=True),
+                                   "routed": pa.array(pick == k, pa.bool_())}))
     return pa.concat_tables(parts) if parts else pa.table({}), counts
 
 
@@ -67,15 +74,15 @@ def materialise(con, cfg: dict) -> dict:
     from warehouse.selection import prediction_sets, prompt_vectors, replace_predictions
 
     sv = load_serving(con, cfg)
-    benchmarks = sorted({b for p in sv.pools for b in p})
-    prompts, benches, X = prompt_vectors(con, cfg["encoder"], cfg["fields"], benchmarks)
-    bench_n = {b: benches.count(b) for b in benchmarks}
-    want = {m: (int(v), sum(bench_n[b] for b in sv.pools[j])) for j, (m, v) in enumerate(zip(sv.models, sv.versions))}
+    pools = sorted(set(sv.pool_of))
+    prompts, benches, X = prompt_vectors(con, cfg["encoder"], cfg["fields"], pools)
+    bench_n = {b: benches.count(b) for b in pools}
+    want = {f"{m}@{p}": (int(v), bench_n.get(p, 0)) for m, p, v in zip(sv.models, sv.pool_of, sv.versions)}
     if prediction_sets(con, cfg["encoder"], cfg["method"]) == want:
         return {"rows": sum(n for _, n in want.values()), "models": len(want), "skipped": True}
     table, counts = predictions_table(sv, prompts, benches, X)
-    sets = pa.table({"model_id": sv.models, "operator_version": sv.versions.tolist(),
-                     "n_prompts": [counts[m] for m in sv.models],
+    sets = pa.table({"model_id": sv.models, "pool": sv.pool_of, "operator_version": sv.versions.tolist(),
+                     "n_prompts": [counts[f"{m}@{p}"] for m, p in zip(sv.models, sv.pool_of)],
                      "watermark": [int(s["watermark"]) for s in sv.specs]})
     return {"rows": replace_predictions(con, cfg["encoder"], cfg["method"], table, sets), "models": len(sv.models),
             "skipped": False}
@@ -88,12 +95,12 @@ def evaluate(con, cfg: dict) -> dict:
 
     sv = load_serving(con, cfg, confidence=False)
     wm, out = data_watermark(con), {}
-    for bench in sorted({b for p in sv.pools for b in p}):
-        cols = [j for j, p in enumerate(sv.pools) if bench in p]
+    for bench in sorted(set(sv.pool_of)):
+        cols = [j for j, p in enumerate(sv.pool_of) if p == bench]
         if len(cols) < 2:
             continue
         data = routing_eval.bench(benchmark_labels(con, bench, cfg["encoder"], cfg["fields"]), [sv.models[j] for j in cols])
-        policies, heldout = routing_eval.evaluate_policies(data, [sv.specs[j] for j in cols])
+        policies, heldout = routing_eval.evaluate_policies(data, cfg["method"], [sv.specs[j] for j in cols])
         replace_evaluation(con, bench, cfg["encoder"], cfg["method"], wm, _table(policies, POLICY_COLUMNS),
                            _table(heldout, HELDOUT_COLUMNS))
         out[bench] = policies

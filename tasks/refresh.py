@@ -22,8 +22,9 @@ def _stored(row: dict | None, dim: int) -> ops.Stats:
                      float(row["sum_y"]))
 
 
-def _fold(con, encoder: str, old, new_watermark: int, rebuild: list[str] | None) -> tuple[list[dict], list[str], int]:
-    """(new statistics rows, models whose folded counts disagree with the results, rows staged) for one staging."""
+def _fold(con, encoder: str, old, new_watermark: int, rebuild: list[store.Unit] | None
+          ) -> tuple[list[dict], list[store.Unit], int]:
+    """(new statistics rows, (model, pool) units whose folded counts disagree with result_labels, rows staged)."""
     staged = store.stage_delta(con, encoder, old, new_watermark, rebuild)
     models, V, a = store.delta_arrays(con, encoder)
     if not models:
@@ -48,7 +49,7 @@ def _fold(con, encoder: str, old, new_watermark: int, rebuild: list[str] | None)
         if round(new.n) != n_true or round(new.sum_y) != sy_true:
             bad.append(m)
             continue
-        out.append({"model_id": m, "dim": V.shape[1], "n": new.n, "sum_y": new.sum_y, "sum_x": new.sum_x,
+        out.append({"model_id": m[0], "pool": m[1], "dim": V.shape[1], "n": new.n, "sum_y": new.sum_y, "sum_x": new.sum_x,
                     "b": new.b, "gram": ops.pack_upper(new.G), "signature": signature})
     return out, bad, staged
 
@@ -64,88 +65,33 @@ def fold_results(con, encoder: str, *, rebuild: bool = False) -> dict:
         everyone = store.models_with(con, None) if rebuild else None
         rows, bad, staged = _fold(con, encoder, old, new_w, everyone)
         if bad:
-            log.warning("statistics of %d model(s) disagree with their results, rebuilding: %s", len(bad), bad)
+            log.info("statistics of %d unit(s) disagree with their labels (a pair with several sources, or a "
+                     "repair), rebuilding them: %s", len(bad), bad)
             fixed, still_bad, more = _fold(con, encoder, old, new_w, bad)
             if still_bad:
                 raise RuntimeError(f"statistics of {still_bad} cannot be rebuilt consistently")
             rows, staged = rows + fixed, staged + more
         store.write_stats(con, encoder, rows, new_w, new_t)
         con.execute("DROP TABLE IF EXISTS stats_delta; DROP TABLE IF EXISTS stats_keys")
-        return {"models_updated": len(rows), "rows_folded": staged, "rebuilt": bad, "watermark": new_w}
+        return {"models_updated": len(rows), "rows_folded": staged, "rebuilt": [f"{m}@{p}" for m, p in bad],
+                "watermark": new_w}
     with transaction(con):
         return work()
 
 
-def refit(con, encoder: str, specs: list[ops.MethodSpec], *, chunk: int = 64, everything: bool = False) -> dict:
-    """Fit a new operator version for every model whose statistics changed since its operator of each spec (all
-    models when EVERYTHING), one eigendecomposition per prompt set; returns {operators_refit (models), versions_written}."""
-    def work() -> dict:
-        if everything:
-            every = set(store.models_with(con, encoder))
-            stale = {s.name: every for s in specs}
-        else:
-            stale = {s.name: set(store.stale_models(con, encoder, s.name, s.config())) for s in specs}
-        models = sorted(set().union(*stale.values()))
-        written, shared = 0, {}
-        for phase in ([s for s in specs if not s.shrink], [s for s in specs if s.shrink]):
-            todo = sorted(set().union(*(stale[s.name] for s in phase))) if phase else []
-            prior = None
-            if todo and phase[0].shrink:   # after the centred operators of this refit are written
-                prior, n_prior = store.prior_vector(con, encoder, "centred")
-                log.info("shrinking %d model(s) toward the mean of %d centred operators", len(todo), n_prior)
-            for start in range(0, len(todo), chunk):
-                rows = _fit_chunk(con, encoder, todo[start:start + chunk], phase, stale, shared, prior)
-                written += store.write_operators(con, rows)
-        return {"operators_refit": len(models), "versions_written": written}
+def refit(con, encoder: str, specs: list[ops.MethodSpec], *, everything: bool = False) -> dict:
+    """Refit every pool with a stale (model, pool) unit through the one fit path (tasks.operators.refit_pools), then
+    write the new operator versions and the pools' routers in one short transaction."""
+    from tasks.operators.refit import plan, refit_pools
+
+    todo = plan(con, encoder, specs, everything=everything)
+    rows, routers, why = refit_pools(con, encoder, specs, todo)
     with transaction(con):
-        return work()
-
-
-def _fit_chunk(con, encoder: str, models: list[str], specs: list[ops.MethodSpec], stale: dict[str, set],
-               shared: dict, prior: np.ndarray | None = None) -> list[dict]:
-    """Operator rows of MODELS for the specs they are stale for; SHARED keeps the last prompt sets' eigenpairs and
-    projected rows for the next chunk."""
-    from warehouse.embeddings import read_vectors
-
-    stats = store.stats_of(con, encoder, models)
-    need_rows = any(s.calibrate for s in specs)
-    rows = store.model_rows(con, encoder, models) if need_rows else {}
-    by_sig: dict[str, list[str]] = {}
-    for m in models:
-        by_sig.setdefault(stats[m]["signature"] + "|" + ("" if not need_rows else str(hash(tuple(rows[m][0])))),
-                          []).append(m)
-    out = []
-    for sig, group in by_sig.items():
-        first = stats[group[0]]
-        if sig not in shared:   # rows, eigenpairs and projections of the last two prompt sets are kept
-            while len(shared) >= 2:
-                shared.pop(next(iter(shared)))
-            X = None
-            if need_rows:
-                keys = rows[group[0]][0]
-                found, V = read_vectors(con, encoder, keys)
-                X = V[np.searchsorted(found, keys)].astype(np.float64)
-            shared[sig] = {"X": X}
-        eigs: dict = shared[sig]
-        X, G = eigs["X"], None
-        for m in group:
-            s = _stored(stats[m], first["dim"])
-            for spec in specs:
-                if m not in stale[spec.name]:
-                    continue
-                if spec.eps not in eigs:   # one eigendecomposition (and projection of the rows) per prompt set
-                    G = ops.unpack_upper(first["gram"], first["dim"]) if G is None else G
-                    e = ops.eig(G, spec.eps)
-                    eigs[spec.eps] = (e, (X @ e.U) ** 2 if X is not None else None)
-                e, proj2 = eigs[spec.eps]
-                o, _ = ops.fit_method(spec, s, e, X, rows[m][1] if need_rows else None, proj2, prior)
-                out.append({"model_id": m, "encoder": encoder, "method": spec.name, "lam": o.lam, "eps": o.eps,
-                            "lam_source": o.lam_source, "centred": o.centred, "intercept": float(o.intercept),
-                            "vector": o.vector, "prior": prior if spec.shrink else None, "rank": o.rank, "n": int(round(o.n)), "base_rate": o.base_rate,
-                            "calib_a": o.calib[0] if o.calib else None, "calib_b": o.calib[1] if o.calib else None,
-                            "gcv": o.gcv, "signature": stats[m]["signature"], "watermark": int(stats[m]["watermark"]),
-                            "params": {"config": spec.config(), "lam_spec": spec.lam}})
-    return out
+        written = store.write_operators(con, rows)
+        for (method, pool), router in routers.items():
+            store.write_router(con, encoder, method, pool, router)
+    return {"operators_refit": len({(r["model_id"], r["pool"]) for r in rows}), "versions_written": written,
+            "pools_refit": why}
 
 
 def fold_embedding_late_texts(con, cfg: EncoderConfig, *, rebuild: bool = False,

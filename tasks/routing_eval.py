@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from tasks import operators as ops
+from tasks.operators import serving as serve
+from tasks.operators.fitting import PoolData, fit_pool, signature
 from tasks.select import MARGINS, cheapest_within
 
 
@@ -55,17 +57,32 @@ def holdout(b: Bench) -> tuple[np.ndarray, str]:
     return np.array([int(hashlib.sha256(p.encode()).hexdigest()[:8], 16) % 5 == 0 for p in b.prompts]), "hash"
 
 
-def refit(b: Bench, rows: np.ndarray, spec: dict, j: int, cache: dict) -> ops.Operator:
-    """Model j's operator on prompt rows ROWS, fitted as SPEC says (lam or GCV, eps, centring, Platt)."""
-    r = rows[~np.isnan(b.Y[rows, j]) & (b.KEY[rows, j] >= 0)]
-    X, y = b.V[b.KEY[r, j]].astype(np.float64), b.Y[r, j]
-    s = ops.Stats.of(X, y)
-    key = (hashlib.sha256(np.sort(b.KEY[r, j]).tobytes()).hexdigest(), spec["eps"])
-    if key not in cache:
-        cache[key] = ops.eig(s.G, spec["eps"])
-    method = ops.MethodSpec("heldout", lam="gcv" if spec["lam_source"] == "gcv" else spec["lam"], eps=spec["eps"],
-                            centred=spec["centred"], calibrate=spec["calibrated"])
-    return ops.fit_method(method, s, cache[key], X, y)[0]
+def method_spec(method: str, specs: list[dict]) -> ops.MethodSpec:
+    """The MethodSpec the stored METHOD operators were fitted with (lam and eps as stored)."""
+    eps = specs[0]["eps"]
+    lam = next((s["lam"] for s in specs if s["lam_source"] == "fixed"), 1.0)
+    known = {s.name: s for s in ops.stored_methods(lam, eps)}
+    if method not in known:
+        raise ValueError(f"unknown operator method {method!r} (known: {', '.join(known)})")
+    return known[method]
+
+
+def refit(b: Bench, rows: np.ndarray, spec: ops.MethodSpec) -> tuple[list[ops.Operator], np.ndarray]:
+    """(every model's operator on prompt rows ROWS through the one fit path, the leave-one-out probabilities
+    (rows x models, NaN = no label) that its calibration and gate are tuned on)."""
+    mine = [rows[~np.isnan(b.Y[rows, j]) & (b.KEY[rows, j] >= 0)] for j in range(len(b.models))]
+    stats, sigs = [], []
+    for j, r in enumerate(mine):
+        X = b.V[b.KEY[r, j]].astype(np.float64)
+        stats.append(ops.Stats.of(X, b.Y[r, j]))
+        sigs.append(signature(b.KEY[r, j]))
+    fit = fit_pool(PoolData(stats, sigs, lambda j: b.V[b.KEY[mine[j], j]], lambda j: b.Y[mine[j], j]), spec)
+    loo = np.full((len(rows), len(b.models)), np.nan)
+    pos = {int(r): i for i, r in enumerate(rows)}
+    for j, p in enumerate(fit.loo_p):
+        if p is not None:
+            loo[[pos[int(r)] for r in mine[j]], j] = p
+    return fit.operators, loo
 
 
 def cost_line(chars: np.ndarray, cost: np.ndarray) -> tuple[float, float]:
@@ -77,18 +94,17 @@ def cost_line(chars: np.ndarray, cost: np.ndarray) -> tuple[float, float]:
     return slope, float(y.mean() - slope * x.mean())
 
 
-def evaluate_policies(b: Bench, specs: list[dict], margins=MARGINS) -> tuple[list[dict], list[dict]]:
+def evaluate_policies(b: Bench, method: str, specs: list[dict], margins=MARGINS) -> tuple[list[dict], list[dict]]:
     """(routing policies, per-task held-out accuracy): operators refitted on the training prompts; on held-out prompts
     every model answered, the best single model (by training accuracy), the most probable model, the cheapest
     model within each margin of the most probable (costs predicted by a per-model line on prompt length fitted on
     training prompts) and the oracle, with expected and observed accuracy and cost."""
     test, kind = holdout(b)
     train_rows, test_rows = np.flatnonzero(~test), np.flatnonzero(test)
-    cache: dict = {}
-    fitted = [refit(b, train_rows, spec, j, cache) for j, spec in enumerate(specs)]
-    P = ops.probabilities(fitted, b.V[b.canon[test_rows]])
+    fitted, loo = refit(b, train_rows, method_spec(method, specs))
+    P = serve.probabilities(fitted, b.V[b.canon[test_rows]])
     Ytr = b.Y[train_rows]
-    best = int(np.argmax(np.nansum(Ytr > 0, 0) / np.maximum((~np.isnan(Ytr)).sum(0), 1)))
+    best, margin = serve.gate(loo, Ytr, serve.best_single(Ytr))
     full = ~np.isnan(b.Y[test_rows]).any(1)
     Pf, Yf, Cf = P[full], b.Y[test_rows][full] > 0, b.C[test_rows][full]
     has_cost = bool(len(Cf)) and not np.isnan(Cf).any() and not np.isnan(b.C[train_rows]).all(0).any()
@@ -97,7 +113,8 @@ def evaluate_policies(b: Bench, specs: list[dict], margins=MARGINS) -> tuple[lis
         Ef = np.stack([np.maximum(np.polyval(cost_line(b.chars[train_rows][ok[:, j]], Ctr[ok[:, j], j]),
                                              b.chars[test_rows][full]), Ctr[ok[:, j], j].min())
                        for j in range(len(b.models))], 1)
-    choices = {"best_single": np.full(len(Pf), best), "max_predicted": np.argmax(Pf, 1)} if len(Pf) else {}
+    choices = {"best_single": np.full(len(Pf), best), "routed": serve.route(Pf, best, margin),
+               "max_predicted": np.argmax(Pf, 1)} if len(Pf) else {}
     if has_cost:
         for mg in margins:
             choices[f"within_{mg:.2f}"] = np.array([cheapest_within(Pf[i], Ef[i], mg) for i in range(len(Pf))], int)
@@ -105,7 +122,8 @@ def evaluate_policies(b: Bench, specs: list[dict], margins=MARGINS) -> tuple[lis
     elif len(Pf):
         choices["oracle"] = np.argmax(Yf, 1)  # any correct model
     at = np.arange(len(Pf))
-    policies = [{"policy": name, "margin": float(name.split("_")[1]) if name.startswith("within") else None,
+    policies = [{"policy": name, "margin": float(name.split("_")[1]) if name.startswith("within") else
+                 margin if name == "routed" else None,
                  "split": kind, "n_train": len(train_rows), "n_test": int(len(Pf)),
                  "expected_accuracy": None if name == "oracle" else float(Pf[at, ch].mean()),
                  "observed_accuracy": float(Yf[at, ch].mean()),

@@ -8,59 +8,59 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tasks import operators as ops
+from tasks.operators import serving as serve
 
 MARGINS = (0.99, 0.95, 0.90, 0.80)
 
 
 @dataclass
 class Serving:
-    """The current operators of one (encoder, method) as matrices: scores = X @ W + b, one column per model."""
+    """The current operators of one (encoder, method) as matrices, one column per (model, pool) unit: scores =
+    X @ W + b; ROUTERS: each pool's served gate (best single model, margin, prompt centroid)."""
     encoder: str
     method: str
-    models: list[str]
+    models: list[str]            # model id of each column
+    pool_of: list[str]           # pool of each column
     versions: np.ndarray
     W: np.ndarray
     b: np.ndarray
-    calib: np.ndarray            # (models, 2): Platt (a, c); NaN = uncalibrated
-    pools: list[tuple[str, ...]]  # benchmarks each model has results on
-    cost: np.ndarray             # (models, 3): cost_intercept, cost_per_char, min_cost_usd; NaN = unknown
+    calib: np.ndarray            # (columns, 2): Platt (a, c); NaN = uncalibrated
+    cost: np.ndarray             # (columns, 3): cost_intercept, cost_per_char, min_cost_usd; NaN = unknown
     specs: list[dict]            # what each operator was fitted with (lam, lam_source, eps, centred, ...)
-    eigs: list = field(default_factory=list)  # ops.Eig per model, None where no matching statistics
+    routers: dict = field(default_factory=dict)
+    eigs: list = field(default_factory=list)  # ops.Eig per column, None where no matching statistics
+
+    @property
+    def pools(self) -> list[tuple[str, ...]]:
+        """The pool of each column as a 1-tuple (the shape the published tables use)."""
+        return [(p,) for p in self.pool_of]
 
 
-def serving(rows: list[dict], encoder: str, method: str) -> Serving:
-    """A Serving from warehouse.selection.read_operators rows (one per model and pool)."""
-    by_model: dict[str, list[dict]] = {}
-    for r in rows:
-        by_model.setdefault(r["model_id"], []).append(r)
-    models = sorted(by_model)
-    first = [by_model[m][0] for m in models]
-    cost = np.full((len(models), 3), np.nan)
-    for j, m in enumerate(models):
-        priced = sorted((r for r in by_model[m] if r["n_cost"]), key=lambda r: -r["n_cost"])
-        if priced:
-            cost[j] = priced[0]["cost_intercept"], priced[0]["cost_per_char"], priced[0]["min_cost_usd"]
-    dim = len(first[0]["vector"]) if first else 0
+def serving(rows: list[dict], encoder: str, method: str, routers: dict | None = None) -> Serving:
+    """A Serving from warehouse.selection.read_operators rows (one per model and pool) and the pools' routers."""
+    cost = np.array([[r["cost_intercept"], r["cost_per_char"], r["min_cost_usd"]] if r["n_cost"] else
+                     [np.nan] * 3 for r in rows], dtype=np.float64).reshape(-1, 3)
+    dim = len(rows[0]["vector"]) if rows else 0
     return Serving(
-        encoder, method, models, np.array([r["version"] for r in first], dtype=np.int64),
-        np.stack([r["vector"] for r in first], axis=1) if first else np.zeros((dim, 0)),
-        np.array([r["intercept"] for r in first], dtype=np.float64),
-        np.array([[np.nan, np.nan] if r["calib_a"] is None else [r["calib_a"], r["calib_b"]] for r in first],
-                 dtype=np.float64).reshape(-1, 2),
-        [tuple(r["benchmark"] for r in by_model[m] if r["benchmark"]) for m in models], cost,
-        [{k: r[k] for k in ("lam", "lam_source", "eps", "centred", "signature", "watermark", "version")}
-         | {"calibrated": r["calib_a"] is not None} for r in first])
+        encoder, method, [r["model_id"] for r in rows], [r["pool"] for r in rows],
+        np.array([r["version"] for r in rows], dtype=np.int64),
+        np.stack([r["vector"] for r in rows], axis=1) if rows else np.zeros((dim, 0)),
+        np.array([r["intercept"] for r in rows], dtype=np.float64),
+        np.array([[np.nan, np.nan] if r["calib_a"] is None else [r["calib_a"], r["calib_b"]] for r in rows],
+                 dtype=np.float64).reshape(-1, 2), cost,
+        [{k: r[k] for k in ("lam", "lam_source", "eps", "centred", "signature", "watermark", "version", "base_rate")}
+         | {"calibrated": r["calib_a"] is not None} for r in rows], routers or {})
 
 
-def attach_eigs(sv: Serving, grams: dict[str, tuple[str, np.ndarray]]) -> Serving:
-    """SV with the eigenpairs of each model's Gram matrix where its statistics match the operator's signature."""
+def attach_eigs(sv: Serving, grams: dict[tuple[str, str], tuple[str, np.ndarray]]) -> Serving:
+    """SV with the eigenpairs of each column's Gram matrix where its statistics match the operator's signature."""
     from threadpoolctl import threadpool_limits
 
     cache: dict[tuple[str, float], ops.Eig] = {}
     sv.eigs = []
     with threadpool_limits(1):  # small eigh: one BLAS thread is faster and immune to a busy machine
-        for m, spec in zip(sv.models, sv.specs):
-            sig, G = grams.get(m, (None, None))
+        for m, pool, spec in zip(sv.models, sv.pool_of, sv.specs):
+            sig, G = grams.get((m, pool), (None, None))
             if sig is None or sig != spec["signature"]:
                 sv.eigs.append(None)
                 continue
@@ -71,21 +71,31 @@ def attach_eigs(sv: Serving, grams: dict[str, tuple[str, np.ndarray]]) -> Servin
     return sv
 
 
-
-def calibrated(S: np.ndarray, calib: np.ndarray) -> np.ndarray:
-    """Success probabilities from raw scores: Platt where calibrated, else (1 + score) / 2 clipped. A Platt fit with a
-    negative slope (it would reverse the operator's order) counts as uncalibrated."""
-    lin = np.clip((1.0 + S) / 2.0, 0.0, 1.0)
-    ok = np.isfinite(calib[:, 0]) & np.isfinite(calib[:, 1]) & (np.nan_to_num(calib[:, 0]) >= 0)
-    a, c = np.where(ok, calib[:, 0], 0.0), np.where(ok, calib[:, 1], 0.0)
-    return np.where(ok, ops.sigmoid(S * a + c), lin)
-
-
 def predict(sv: Serving, X: np.ndarray, cols: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(raw scores, probabilities) of rows X for the models in COLS (default all)."""
+    """(raw scores, calibrated probabilities) of rows X for the columns COLS (default all): the one predict path."""
     cols = np.arange(len(sv.models)) if cols is None else cols
-    S = np.asarray(X, dtype=np.float64) @ sv.W[:, cols] + sv.b[cols]
-    return S, calibrated(S, sv.calib[cols])
+    S = serve.scores(sv.W[:, cols], sv.b[cols], X)
+    return S, serve.calibrated(S, sv.calib[cols])
+
+
+def place(sv: Serving, X: np.ndarray) -> tuple[list[str | None], list[dict]]:
+    """(pool per row of X, why): the pool whose prompt centroid is nearest by cosine; why lists each pool's cosine
+    and the pool's spread (mean cosine of its own prompts to their centroid)."""
+    pools = [p for p in sorted(sv.routers) if sv.routers[p].get("centroid") is not None and p in set(sv.pool_of)]
+    if not pools:
+        return [None] * len(X), [{} for _ in range(len(X))]
+    C = np.stack([sv.routers[p]["centroid"] for p in pools])
+    C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
+    Xn = np.asarray(X, dtype=np.float64)
+    cos = (Xn / np.maximum(np.linalg.norm(Xn, axis=1, keepdims=True), 1e-12)) @ C.T
+    out, why = [], []
+    for row in cos:
+        k = int(np.argmax(row))
+        out.append(pools[k])
+        why.append({"rule": "nearest prompt centroid (cosine)",
+                    "cosine": {p: round(float(c), 4) for p, c in zip(pools, row)},
+                    "pool_spread": round(float(sv.routers[pools[k]]["spread"] or 0.0), 4)})
+    return out, why
 
 
 def support(sv: Serving, X: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -114,25 +124,36 @@ def matches(model_id: str, patterns: str) -> bool:
     return any(fnmatch.fnmatchcase(model_id.lower(), p if any(ch in p for ch in "*?[") else f"*{p}*") for p in pats)
 
 
-def pool_columns(sv: Serving, benchmark: str | None = None, models: str | None = None,
+def pool_columns(sv: Serving, pool: str | None = None, models: str | None = None,
                  need_cost: bool = False) -> tuple[np.ndarray, str]:
-    """(model columns to rank, pool name). MODELS: comma-separated globs (a plain word matches as a substring);
-    BENCHMARK 'all' ranks every model; default: the benchmark with the most models (with costs if NEED_COST),
-    or every matching model when MODELS is given."""
+    """(columns to rank, pool name). MODELS: comma-separated globs (a plain word matches as a substring); POOL 'all'
+    ranks every (model, pool) column; None: the largest pool (with costs if NEED_COST)."""
     idx = np.arange(len(sv.models))
     if models:
         idx = np.array([j for j in idx if matches(sv.models[j], models)], dtype=int)
-    if benchmark is None and not models:
+    if pool is None:
         sizes: dict[str, int] = {}
         for j in idx:
-            if need_cost and np.isnan(sv.cost[j, 0]):
-                continue
-            for b in sv.pools[j]:
-                sizes[b] = sizes.get(b, 0) + 1
-        benchmark = min(sizes, key=lambda b: (-sizes[b], b)) if sizes else "all"
-    if benchmark and benchmark != "all":
-        idx = np.array([j for j in idx if benchmark in sv.pools[j]], dtype=int)
-    return idx.astype(int), benchmark or "all"
+            if not (need_cost and np.isnan(sv.cost[j, 0])):
+                sizes[sv.pool_of[j]] = sizes.get(sv.pool_of[j], 0) + 1
+        pool = min(sizes, key=lambda b: (-sizes[b], b)) if sizes else "all"
+    if pool != "all":
+        idx = np.array([j for j in idx if sv.pool_of[j] == pool], dtype=int)
+    return idx.astype(int), pool
+
+
+def routed(sv: Serving, P: np.ndarray, cols: np.ndarray, pool: str) -> tuple[np.ndarray, dict]:
+    """(index into COLS of the routed model per row of P, the gate used): POOL's router (stay with its best single
+    model unless another beats it by more than the tuned margin); without a router, or with its best model filtered
+    out, the most probable column."""
+    r = sv.routers.get(pool)
+    best = [k for k, j in enumerate(cols) if r and sv.models[j] == r["best_model"] and sv.pool_of[j] == pool]
+    if not best:
+        return np.argmax(P, axis=1), {"pool": pool, "gated": False,
+                                      "why": "no router for this pool" if not r else
+                                      f"the pool's best single model {r['best_model']} is filtered out"}
+    return serve.route(P, best[0], r["margin"]), {"pool": pool, "gated": True, "best_single": r["best_model"],
+                                                  "margin": r["margin"]}
 
 
 def cheapest_within(acc: np.ndarray, cost: np.ndarray, margin: float) -> int | None:
@@ -152,10 +173,12 @@ def frontier(acc: np.ndarray, cost: np.ndarray) -> np.ndarray:
 
 
 def rank_rows(sv: Serving, X: np.ndarray, chars: np.ndarray, cols: np.ndarray, top: int | None = None,
-              max_cost: float | None = None, margin: float = 0.95) -> list[dict]:
-    """Per row of X: the models in COLS ranked by predicted success (with support, outside share and expected
-    cost), those over MAX_COST (or of unknown cost, when it is given) left out, and the cheapest within MARGIN."""
+              max_cost: float | None = None, margin: float = 0.95, pool: str | None = None) -> list[dict]:
+    """Per row of X: the routed model (POOL's gate, as evaluated), the models in COLS ranked by predicted success
+    (with support, outside share and expected cost), those over MAX_COST (or of unknown cost, when it is given)
+    left out, and the cheapest within MARGIN."""
     S, P = predict(sv, X, cols)
+    pick, gate = routed(sv, P, cols, pool) if pool and pool != "all" else (np.argmax(P, axis=1), {"gated": False})
     sup, out = support(sv, X, cols)
     C = expected_cost(sv, chars, cols)
     ranked = []
@@ -164,11 +187,12 @@ def rank_rows(sv: Serving, X: np.ndarray, chars: np.ndarray, cols: np.ndarray, t
         order = sorted(np.flatnonzero(keep), key=lambda k: (-P[i, k], sv.models[cols[k]]))
         rows = [{"rank": r + 1, "model_id": sv.models[cols[k]], "p_correct": float(P[i, k]),
                  "score": float(S[i, k]), "support": _num(sup[i, k]), "outside": _num(out[i, k]),
-                 "expected_cost_usd": _num(C[i, k]), "benchmarks": list(sv.pools[cols[k]])}
+                 "expected_cost_usd": _num(C[i, k]), "pool": sv.pool_of[cols[k]]}
                 for r, k in enumerate(order)]
-        pick = cheapest_within(P[i, order], C[i, order], margin) if order else None
-        ranked.append({"models": rows[:top] if top else rows,
-                       "cheapest_within_margin": None if pick is None else {"margin": margin, **rows[pick]}})
+        cheap = cheapest_within(P[i, order], C[i, order], margin) if order else None
+        ranked.append({"routed_model": sv.models[cols[pick[i]]], "routed_p_correct": float(P[i, pick[i]]),
+                       "gate": gate, "models": rows[:top] if top else rows,
+                       "cheapest_within_margin": None if cheap is None else {"margin": margin, **rows[cheap]}})
     return ranked
 
 
@@ -183,7 +207,7 @@ def rank_task(sv: Serving, cols: np.ndarray, X: np.ndarray | None = None, centro
     order = sorted(range(len(cols)), key=lambda k: (-mean_p[k], sv.models[cols[k]]))
     return [{"rank": r + 1, "model_id": sv.models[cols[k]], "predicted_accuracy": float(mean_p[k]),
              "centroid_success": float(lin[k]), "expected_cost_usd": _num(cost[k]),
-             "benchmarks": list(sv.pools[cols[k]])} for r, k in enumerate(order)]
+             "pool": sv.pool_of[cols[k]]} for r, k in enumerate(order)]
 
 
 

@@ -67,7 +67,7 @@ def test_gated_router_finds_the_planted_strength_and_baselines_behave():
     assert m["default"]["success_accuracy"] > m["base_rate"]["success_accuracy"]
     assert res["oracle_accuracy"] > m["default"]["routing_accuracy"]
     for f, fold in zip(res["folds"], splits(data, "id")):
-        assert f["methods"]["default"]["params"]["margin"] in ev.MARGINS
+        assert f["methods"]["default"]["params"]["margin"] in ev.route.MARGINS
         assert f["methods"]["default"]["n_routed"] == len(fold.test) - (5 in fold.test)   # prompt 5 lacks a result
     assert f["methods"]["knn"]["params"]["k"] in ev.baselines.K_GRID
 

@@ -109,7 +109,10 @@ def test_incremental_equals_scratch_after_additions_and_changes(con, records):
     con.execute("UPDATE operator_stats SET sum_y = sum_y + 2, b = list_transform(b, lambda x: x + 1) WHERE model_id = 'm2'")
     load(con, flip(r2[50:51]), "L4")
     out = refresh(con, cfg, progress=False)
-    assert out["rebuilt"] == ["m2"] and out["operators_refit"] == 1
+    # m2 is rebuilt and refit; its new centred operator moves the pool's prior, so m1's and m3's defaults follow
+    assert out["rebuilt"] == ["m2@mmlu-pro"] and out["pools_refit"]["mmlu-pro"]["stale"] == ["m2"]
+    assert out["operators_refit"] == 3 and out["pools_refit"]["mmlu-pro"]["prior_changed"] == {"default": 2}
+    assert refit_models(con, last_version(con) - out["versions_written"]) == {"m1", "m2", "m3"}
     check_against_scratch(con)
     cur = con.execute("""SELECT method, count(*), bool_and(calib_a >= 0), max(abs(intercept))
                          FROM operators_current GROUP BY 1 ORDER BY 1""").fetchall()
@@ -120,19 +123,26 @@ def test_incremental_equals_scratch_after_additions_and_changes(con, records):
     centred = [r[0] for r in con.execute("SELECT vector FROM operators_current WHERE method = 'centred'").fetchall()]
     np.testing.assert_allclose(prior, np.mean(centred, axis=0), atol=1e-12)
 
+    # the one predict path serves the stored operators and the pool's router exactly
+    from tasks import select as sel
     from tasks.embed import embed_texts
-    from tasks.predict import predict
+    from tasks.operators import serving as serve
+    from tasks.publish import load_serving
     texts = r1["text"].to_list()[:4]
-    out = predict(con, texts, cfg)
+    X = embed_texts(texts, cfg).astype(np.float64)
+    sv = load_serving(con, {"encoder": ENC, "method": "default", "fields": "text"}, confidence=False)
+    cols, pool = sel.pool_columns(sv, "mmlu-pro")
+    S, P = sel.predict(sv, X, cols)
     rows = con.execute("""SELECT vector, intercept, calib_a, calib_b, base_rate FROM operators_current
                           WHERE method = 'default' ORDER BY model_id""").fetchall()
-    X = embed_texts(texts, cfg).astype(np.float64)
-    S = X @ np.array([r[0] for r in rows]).T + np.array([r[1] for r in rows])
-    P = 1 / (1 + np.exp(-(np.array([r[2] for r in rows]) * S + np.array([r[3] for r in rows]))))
-    np.testing.assert_allclose(out["probability"], P, atol=1e-9)
-    assert out["model_ids"] == ["m1", "m2", "m3"] and out["margin"] == 0.05
-    assert out["best_single"] == ["m1", "m2", "m3"][int(np.argmax([r[4] for r in rows]))]
-    assert predict(con, texts, cfg, margin=1.0)["choice"] == [out["best_single"]] * 4
+    manual = X @ np.array([r[0] for r in rows]).T + np.array([r[1] for r in rows])
+    np.testing.assert_allclose(S, manual, atol=1e-9)
+    np.testing.assert_allclose(P, 1 / (1 + np.exp(-(np.array([r[2] for r in rows]) * manual
+                                                    + np.array([r[3] for r in rows])))), atol=1e-9)
+    router = con.execute("SELECT best_model, margin FROM pool_routers WHERE method = 'default'").fetchall()
+    assert router[0][0] == ["m1", "m2", "m3"][int(np.argmax([r[4] for r in rows]))] and 0 <= router[0][1] <= 0.3
+    pick, gate = sel.routed(sv, P, cols, pool)
+    assert gate["gated"] and (pick == serve.route(P, sv.models.index(router[0][0]), router[0][1])).all()
 
 
 @pytest.mark.shared_data
@@ -146,7 +156,9 @@ def test_refresh_flow_refits_only_the_new_model(db_path, records, prefect_harnes
     with connect(db_path) as con:
         load(con, records["m2"][:40], "F2")
     second = refresh_operators(db=db_path)
-    assert (second["embedded"], second["operators_refit"], second["models_updated"]) == (0, 1, 1)
+    # m2 is new; m1's default shrinks toward the pool's new prior (m1's paper and centred operators stay)
+    assert (second["embedded"], second["operators_refit"], second["models_updated"]) == (0, 2, 1)
+    assert second["versions_written"] == 4 and second["pools_refit"]["mmlu-pro"]["prior_changed"] == {"default": 1}
     assert first["announced"] and second["announced"]   # taskspace.operators.refit chains publish_selection
     third = refresh_operators(db=db_path)
     assert (third["operators_refit"], third["announced"]) == (0, False)

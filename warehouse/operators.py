@@ -33,18 +33,23 @@ def stats_watermark(con: duckdb.DuckDBPyConnection, encoder: str) -> tuple[int, 
     return (int(rows[0][0]), rows[0][1]) if rows else (0, None)
 
 
-def _models_table(con: duckdb.DuckDBPyConnection, model_ids: list[str]):
-    """MODEL_IDS visible to SQL as want_models(model_id) for the duration of a with-block."""
-    return registered(con, "want_models", pa.table({"model_id": pa.array(sorted(model_ids), pa.string())}))
+Unit = tuple[str, str]   # (model_id, pool): statistics and operators belong to a model within a pool
+
+
+def _units_table(con: duckdb.DuckDBPyConnection, units: list[Unit], name: str = "want_units"):
+    """UNITS visible to SQL as NAME(model_id, pool) for the duration of a with-block."""
+    units = sorted(units)
+    return registered(con, name, pa.table({"model_id": pa.array([u[0] for u in units], pa.string()),
+                                           "pool": pa.array([u[1] for u in units], pa.string())}))
 
 
 def stage_delta(con: duckdb.DuckDBPyConnection, encoder: str, old: tuple[int, object], new_watermark: int,
-                rebuild: list[str] | None = None) -> int:
-    """Stage the rows to fold in (temp tables stats_delta, stats_models, stats_keys); REBUILD: all rows of those
-    models instead of the change since OLD. Returns the staged row count."""
+                rebuild: list[Unit] | None = None) -> int:
+    """Stage the rows to fold in (temp tables stats_delta, stats_models, stats_keys); REBUILD: all labels of those
+    (model, pool) units instead of the change since OLD. Returns the staged row count."""
     if rebuild is not None:
-        with _models_table(con, rebuild):
-            con.execute("CREATE OR REPLACE TEMP TABLE stats_models AS SELECT model_id FROM want_models")
+        with _units_table(con, rebuild):
+            con.execute("CREATE OR REPLACE TEMP TABLE stats_models AS SELECT model_id, pool FROM want_units")
         query(con, "stats_full", encoder=encoder, new_watermark=new_watermark)
     else:
         query(con, "stats_delta", encoder=encoder, watermark=old[0], watermark_at=old[1], new_watermark=new_watermark)
@@ -52,9 +57,9 @@ def stage_delta(con: duckdb.DuckDBPyConnection, encoder: str, old: tuple[int, ob
     return int(con.execute("SELECT count(*) FROM stats_delta").fetchall()[0][0])
 
 
-def delta_arrays(con: duckdb.DuckDBPyConnection, encoder: str) -> tuple[list[str], np.ndarray, dict[str, np.ndarray]]:
-    """(model ids by index, key vectors by index, {midx, kidx, y, w} arrays) of the staged delta."""
-    models = [r[0] for r in con.execute("SELECT model_id FROM stats_models ORDER BY midx").fetchall()]
+def delta_arrays(con: duckdb.DuckDBPyConnection, encoder: str) -> tuple[list[Unit], np.ndarray, dict[str, np.ndarray]]:
+    """((model, pool) units by index, key vectors by index, {midx, kidx, y, w} arrays) of the staged delta."""
+    models = [(r[0], r[1]) for r in con.execute("SELECT model_id, pool FROM stats_models ORDER BY midx").fetchall()]
     n_keys = int(con.execute("SELECT count(*) FROM stats_keys").fetchall()[0][0])
     vec = _arrow(con, "stats_key_vectors", encoder=encoder)
     if vec.num_rows != n_keys:
@@ -63,27 +68,29 @@ def delta_arrays(con: duckdb.DuckDBPyConnection, encoder: str) -> tuple[list[str
     return models, list_vectors(vec), {k: np.asarray(v) for k, v in rows.items()}
 
 
-def model_totals(con: duckdb.DuckDBPyConnection, encoder: str, new_watermark: int) -> dict[str, tuple[int, int, str]]:
-    """{model: (result rows, label sum, prompt-set signature)} for the staged models, from the results themselves."""
+def model_totals(con: duckdb.DuckDBPyConnection, encoder: str, new_watermark: int) -> dict[Unit, tuple[int, int, str]]:
+    """{(model, pool): (labels, label sum, prompt-set signature)} for the staged units, from result_labels."""
     rows = query(con, "stats_model_totals", encoder=encoder, new_watermark=new_watermark).fetchall()
-    return {m: (int(n), int(sy), sig) for m, n, sy, sig in rows}
+    return {(m, p): (int(n), int(sy), sig) for m, p, n, sy, sig in rows}
 
 
-def read_stats(con: duckdb.DuckDBPyConnection, encoder: str) -> dict[str, dict]:
-    """{model: {dim, n, sum_y, sum_x, b, gram (bytes), signature, watermark}} of the staged models that have stats."""
+def read_stats(con: duckdb.DuckDBPyConnection, encoder: str) -> dict[Unit, dict]:
+    """{(model, pool): {dim, n, sum_y, sum_x, b, gram (bytes), signature, watermark}} of the staged units with stats."""
     t = _arrow(con, "stats_read", encoder=encoder)
     out = {}
     for r in t.to_pylist():
         r["sum_x"], r["b"] = np.asarray(r["sum_x"]), np.asarray(r["b"])
-        out[r.pop("model_id")] = r
+        out[(r.pop("model_id"), r.pop("pool"))] = r
     return out
 
 
 def write_stats(con: duckdb.DuckDBPyConnection, encoder: str, rows: list[dict], watermark: int, watermark_at) -> None:
-    """Upsert statistics rows {model_id, dim, n, sum_y, sum_x, b, gram, signature} (caller holds the transaction)."""
+    """Upsert statistics rows {model_id, pool, dim, n, sum_y, sum_x, b, gram, signature} (caller holds the
+    transaction)."""
     if rows:
         batch = pa.table({
             "model_id": pa.array([r["model_id"] for r in rows], pa.string()),
+            "pool": pa.array([r["pool"] for r in rows], pa.string()),
             "dim": pa.array([r["dim"] for r in rows], pa.int32()),
             "n": pa.array([int(round(r["n"])) for r in rows], pa.int64()),
             "sum_y": pa.array([float(r["sum_y"]) for r in rows], pa.float64()),
@@ -96,33 +103,35 @@ def write_stats(con: duckdb.DuckDBPyConnection, encoder: str, rows: list[dict], 
     query(con, "stats_watermark_set", encoder=encoder, watermark=watermark, watermark_at=watermark_at, now=utcnow())
 
 
-def models_with(con: duckdb.DuckDBPyConnection, encoder: str | None) -> list[str]:
-    """Every model with results (ENCODER None), or every model with statistics under ENCODER."""
-    return [r[0] for r in query(con, "stats_models_all", encoder=encoder).fetchall()]
+def models_with(con: duckdb.DuckDBPyConnection, encoder: str | None) -> list[Unit]:
+    """Every (model, pool) with labels (ENCODER None), or every one with statistics under ENCODER."""
+    return [(r[0], r[1]) for r in query(con, "stats_models_all", encoder=encoder).fetchall()]
 
 
-def stale_models(con: duckdb.DuckDBPyConnection, encoder: str, method: str, config: str) -> list[str]:
-    """Models whose statistics are newer than their latest operator fitted by METHOD with CONFIG."""
-    return [r[0] for r in query(con, "operators_stale", encoder=encoder, method=method, config=config).fetchall()]
+def stale_models(con: duckdb.DuckDBPyConnection, encoder: str, method: str, config: str) -> list[Unit]:
+    """(model, pool) units whose statistics are newer than their latest operator fitted by METHOD with CONFIG."""
+    return [(r[0], r[1]) for r in query(con, "operators_stale", encoder=encoder, method=method,
+                                        config=config).fetchall()]
 
 
-def stats_of(con: duckdb.DuckDBPyConnection, encoder: str, model_ids: list[str]) -> dict[str, dict]:
-    """Stored statistics of MODEL_IDS (all models when empty)."""
-    with _models_table(con, model_ids):
-        con.execute("CREATE OR REPLACE TEMP TABLE stats_models AS SELECT model_id FROM want_models")
+def stats_of(con: duckdb.DuckDBPyConnection, encoder: str, units: list[Unit]) -> dict[Unit, dict]:
+    """Stored statistics of the (model, pool) UNITS."""
+    with _units_table(con, units):
+        con.execute("CREATE OR REPLACE TEMP TABLE stats_models AS SELECT model_id, pool FROM want_units")
     return read_stats(con, encoder)
 
 
-def model_rows(con: duckdb.DuckDBPyConnection, encoder: str, model_ids: list[str]) -> dict[str, tuple[list[str], np.ndarray]]:
-    """{model: (keys in order, labels +1/-1)} of every current result of MODEL_IDS (sorted by key, then label)."""
-    with _models_table(con, model_ids):
+def model_rows(con: duckdb.DuckDBPyConnection, encoder: str, units: list[Unit]) -> dict[Unit, tuple[list[str], np.ndarray]]:
+    """{(model, pool): (keys in order, labels +1/-1)} of every current label of UNITS (sorted by key, then label)."""
+    with _units_table(con, units):
         t = _arrow(con, "operator_rows", encoder=encoder)
-    out: dict[str, tuple[list[str], np.ndarray]] = {}
-    mids, keys, ys = t.column("model_id").to_pylist(), t.column("key").to_pylist(), t.column("y").to_numpy()
+    out: dict[Unit, tuple[list[str], np.ndarray]] = {}
+    mids, pools = t.column("model_id").to_pylist(), t.column("pool").to_pylist()
+    keys, ys = t.column("key").to_pylist(), t.column("y").to_numpy()
     start = 0
     for i in range(1, len(mids) + 1):
-        if i == len(mids) or mids[i] != mids[start]:
-            out[mids[start]] = (keys[start:i], ys[start:i].astype(np.float64))
+        if i == len(mids) or (mids[i], pools[i]) != (mids[start], pools[start]):
+            out[(mids[start], pools[start])] = (keys[start:i], ys[start:i].astype(np.float64))
             start = i
     return out
 
@@ -132,29 +141,47 @@ def write_operators(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
     if not rows:
         return 0
     cols = ["model_id", "encoder", "method", "lam", "eps", "lam_source", "centred", "intercept", "vector", "prior",
-            "rank", "n", "base_rate", "calib_a", "calib_b", "gcv", "signature", "watermark", "params"]
+            "rank", "n", "base_rate", "calib_a", "calib_b", "gcv", "signature", "watermark", "params", "pool",
+            "prior_version"]
     types = [pa.string(), pa.string(), pa.string(), pa.float64(), pa.float64(), pa.string(), pa.bool_(),
              pa.float64(), pa.list_(pa.float64()), pa.list_(pa.float64()), pa.int32(), pa.int64(), pa.float64(),
-             pa.float64(), pa.float64(), pa.float64(), pa.string(), pa.int64(), pa.string()]
+             pa.float64(), pa.float64(), pa.float64(), pa.string(), pa.int64(), pa.string(), pa.string(), pa.string()]
     data = {c: pa.array([json.dumps(r[c]) if c == "params" else r[c] for r in rows], t) for c, t in zip(cols, types)}
     with registered(con, "ops_batch", pa.table(data)):
         query(con, "operators_insert", now=utcnow())
     return len(rows)
 
 
-def prior_vector(con: duckdb.DuckDBPyConnection, encoder: str, method: str = "centred") -> tuple[np.ndarray, int]:
-    """(mean of the current METHOD operators' vectors, how many) — the default's shrinkage target."""
-    t = _arrow(con, "operators_current_of", encoder=encoder, method=method)
-    if t.num_rows == 0:
-        raise ValueError(f"no current {method!r} operators for {encoder!r} to shrink toward")
-    V = list_vectors(t, dtype=np.float64)
-    return V.mean(axis=0), len(V)
+def current_priors(con: duckdb.DuckDBPyConnection, encoder: str, method: str, pool: str) -> dict[str, str | None]:
+    """{model_id: prior_version} of the current METHOD operators of POOL."""
+    t = _arrow(con, "operators_current_of", encoder=encoder, method=method, pool=pool)
+    return dict(zip(t.column("model_id").to_pylist(), t.column("prior_version").to_pylist()))
+
+
+def write_router(con: duckdb.DuckDBPyConnection, encoder: str, method: str, pool: str, router: dict) -> None:
+    """Record the served router of a pool {watermark, best_model, margin, n_models, prior_version, centroid, spread}
+    (caller holds the transaction)."""
+    query(con, "pool_router_upsert", encoder=encoder, method=method, pool=pool, now=utcnow(),
+          **{k: router[k] for k in ("watermark", "best_model", "margin", "n_models", "prior_version", "spread")},
+          centroid=None if router.get("centroid") is None else [float(v) for v in router["centroid"]])
+
+
+def read_routers(con: duckdb.DuckDBPyConnection, encoder: str, method: str) -> dict[str, dict]:
+    """{pool: {best_model, margin, n_models, prior_version, centroid (array or None), spread, watermark}}."""
+    cur = query(con, "pool_routers", encoder=encoder, method=method)
+    cols = [d[0] for d in cur.description]
+    out = {}
+    for r in cur.fetchall():
+        d = dict(zip(cols, r))
+        d["centroid"] = None if d["centroid"] is None else np.asarray(d["centroid"], dtype=np.float64)
+        out[d.pop("pool")] = d
+    return out
 
 
 def load_current_operators(con: duckdb.DuckDBPyConnection, encoder: str, method: str = "default") -> dict:
     """The current operators of every model: {model_ids, E (models x dim), intercept, calib (models x 2, NaN when
     uncalibrated), lam, n, base_rate, watermark, version}."""
-    t = _arrow(con, "operators_current_of", encoder=encoder, method=method)
+    t = _arrow(con, "operators_current_of", encoder=encoder, method=method, pool=None)
     if t.num_rows == 0:
         return {"model_ids": [], "E": np.zeros((0, 0)), "intercept": np.zeros(0), "calib": np.zeros((0, 2)),
                 "lam": np.zeros(0), "n": np.zeros(0), "base_rate": np.zeros(0), "watermark": np.zeros(0, int),

@@ -53,12 +53,13 @@ def read_operators(con: duckdb.DuckDBPyConnection, encoder: str, method: str) ->
     return rows
 
 
-def read_grams(con: duckdb.DuckDBPyConnection, encoder: str, models: list[str]) -> dict[str, tuple[str, np.ndarray]]:
-    """{model_id: (signature, G)} from operator_stats, for the MODELS that have statistics under ENCODER."""
+def read_grams(con: duckdb.DuckDBPyConnection, encoder: str, models: list[str]
+               ) -> dict[tuple[str, str], tuple[str, np.ndarray]]:
+    """{(model_id, pool): (signature, G)} from operator_stats, for the MODELS that have statistics under ENCODER."""
     from tasks.operators import unpack_upper
 
     rows = query(con, "selection_grams", encoder=encoder, models=list(models)).fetchall()
-    return {m: (sig, unpack_upper(bytes(blob), dim)) for m, dim, sig, blob in rows}
+    return {(m, p): (sig, unpack_upper(bytes(blob), dim)) for m, p, dim, sig, blob in rows}
 
 
 def prompt_vectors(con: duckdb.DuckDBPyConnection, encoder: str, fields: str,
@@ -89,8 +90,8 @@ def data_watermark(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def prediction_sets(con: duckdb.DuckDBPyConnection, encoder: str, method: str) -> dict[str, tuple[int, int]]:
-    """{model_id: (operator version, prompts)} materialised under ENCODER / METHOD."""
-    return {m: (int(v), int(n)) for m, v, n in
+    """{'model@pool': (operator version, prompts)} materialised under ENCODER / METHOD."""
+    return {f"{m}@{p}": (int(v), int(n)) for m, p, v, n in
             query(con, "selection_prediction_sets", encoder=encoder, method=method).fetchall()}
 
 

@@ -1,4 +1,4 @@
--- Result rows to fold into each model's statistics since the watermark ($watermark, taken at $watermark_at):
+-- Result rows to fold into each (model, pool)'s statistics since the watermark ($watermark, taken at $watermark_at):
 -- w = +1 for the current value of every result written since, w = -1 for the value it had at the watermark
 -- (the old values of its first change since, from result_changes, when the result existed then).
 CREATE OR REPLACE TEMP TABLE stats_delta AS
@@ -24,8 +24,11 @@ WITH touched AS (
     FROM before b JOIN touched t USING (model_id, prompt_id, source)
     WHERE b.version_id IS DISTINCT FROM t.version_id OR b.correct IS DISTINCT FROM t.correct
 )
-SELECT m.model_id, CASE WHEN enc.fields = 'text' THEN pv.text_hash ELSE pv.version_id END AS key,
+SELECT m.model_id, p.benchmark AS pool, CASE WHEN enc.fields = 'text' THEN pv.text_hash ELSE pv.version_id END AS key,
        (CASE WHEN m.correct THEN 1 ELSE -1 END)::TINYINT AS y, m.w::TINYINT AS w
 FROM moves m
+JOIN prompts p ON p.prompt_id = m.prompt_id
 JOIN prompt_versions pv ON pv.prompt_id = m.prompt_id AND pv.version_id = m.version_id
 JOIN encoders enc ON enc.encoder = $encoder;
+-- A pair with results from several sources moves by every row here but counts once in result_labels: the fold
+-- sees the counts disagree (stats_model_totals) and rebuilds that unit from result_labels.

@@ -2,12 +2,12 @@
 -- on the task, its share of the best predicted success, and whether it is on the frontier (no other model is
 -- at least as good for no more money). Reads base tables only (views are created in file-name order).
 CREATE OR REPLACE VIEW cost_frontier AS
-WITH obs AS (
-    SELECT model_id, prompt_id, avg(correct::INTEGER) AS correct, avg(cost_usd) AS cost_usd
-    FROM results
-    GROUP BY model_id, prompt_id
+WITH obs AS (   -- the label rule: one label per model and prompt
+    SELECT model_id, prompt_id, correct::INTEGER AS correct, correct AS observed_correct, cost_usd,
+           cost_usd AS observed_cost_usd
+    FROM result_labels
 ), per AS (
-    SELECT pr.encoder, pr.method, p.benchmark, coalesce(p.category, '') AS category, pr.model_id,
+    SELECT pr.encoder, pr.method, p.benchmark, nullif(p.category, '') AS category, pr.model_id,
            pr.p_correct, o.correct, o.cost_usd
     FROM prompt_predictions pr
     JOIN prompts p USING (prompt_id)
@@ -20,6 +20,7 @@ WITH obs AS (
            avg(correct) AS observed_accuracy, avg(cost_usd) AS mean_cost_usd
     FROM per
     GROUP BY GROUPING SETS ((encoder, method, benchmark, model_id), (encoder, method, benchmark, category, model_id))
+    HAVING grouping(category) = 1 OR category IS NOT NULL   -- prompts without a category count in the total only
 )
 SELECT a.encoder, a.method,
        a.benchmark || CASE WHEN a.category = '' THEN '' ELSE '/' || a.category END AS task,

@@ -1,12 +1,12 @@
 -- Models ranked per task (each benchmark, and each of its categories) by mean predicted success, with the
 -- observed accuracy and mean measured cost over the same prompts where known.
 CREATE OR REPLACE VIEW selection_by_task AS
-WITH obs AS (
-    SELECT model_id, prompt_id, avg(correct::INTEGER) AS correct, avg(cost_usd) AS cost_usd
-    FROM results
-    GROUP BY model_id, prompt_id
+WITH obs AS (   -- the label rule: one label per model and prompt
+    SELECT model_id, prompt_id, correct::INTEGER AS correct, correct AS observed_correct, cost_usd,
+           cost_usd AS observed_cost_usd
+    FROM result_labels
 ), per AS (
-    SELECT pr.encoder, pr.method, p.benchmark, coalesce(p.category, '') AS category, pr.model_id,
+    SELECT pr.encoder, pr.method, p.benchmark, nullif(p.category, '') AS category, pr.model_id,
            pr.operator_version, pr.p_correct, o.correct, o.cost_usd
     FROM prompt_predictions pr
     JOIN prompts p USING (prompt_id)
@@ -23,6 +23,7 @@ WITH obs AS (
            avg(cost_usd)          AS mean_cost_usd
     FROM per
     GROUP BY GROUPING SETS ((encoder, method, benchmark, model_id), (encoder, method, benchmark, category, model_id))
+    HAVING grouping(category) = 1 OR category IS NOT NULL   -- prompts without a category count in the total only
 )
 SELECT encoder, method,
        benchmark || CASE WHEN category = '' THEN '' ELSE '/' || category END AS task,

@@ -2,7 +2,7 @@
 -- (mean, min, and the least-squares line cost = cost_intercept + cost_per_char * prompt characters).
 CREATE OR REPLACE VIEW selection_models AS
 SELECT r.model_id,
-       p.benchmark,
+       r.pool AS benchmark,
        count(*)                                   AS n_results,
        avg(r.correct::INTEGER)                    AS observed_accuracy,
        count(r.cost_usd)                          AS n_cost,
@@ -10,6 +10,6 @@ SELECT r.model_id,
        min(r.cost_usd)                            AS min_cost_usd,
        coalesce(regr_intercept(r.cost_usd, length(p.text)), avg(r.cost_usd)) AS cost_intercept,
        coalesce(regr_slope(r.cost_usd, length(p.text)), 0.0)                 AS cost_per_char
-FROM results r
+FROM result_labels r
 JOIN prompts p USING (prompt_id)
-GROUP BY r.model_id, p.benchmark;
+GROUP BY r.model_id, r.pool;

@@ -171,21 +171,6 @@ def fit(s: Stats, e: Eig, lam: float | str = 1.0, *, centred: bool = False, prio
     return Operator(E, ybar, lam_v, e.eps, e.rank, s.n, base, centred, src, g)
 
 
-def scores(ops: list[Operator], X: np.ndarray) -> np.ndarray:
-    """Raw scores (rows of X x operators)."""
-    W = np.stack([o.vector for o in ops], axis=1)
-    return np.asarray(X, dtype=np.float64) @ W + np.array([o.intercept for o in ops])
-
-
-def probabilities(ops: list[Operator], X: np.ndarray) -> np.ndarray:
-    """Calibrated success probabilities (rows of X x operators); an uncalibrated operator maps score s to (1+s)/2."""
-    S = scores(ops, X)
-    out = np.empty_like(S)
-    for j, o in enumerate(ops):
-        out[:, j] = sigmoid(o.calib[0] * S[:, j] + o.calib[1]) if o.calib else np.clip((1 + S[:, j]) / 2, 0, 1)
-    return out
-
-
 def confidence(X: np.ndarray, e: Eig, lam: float) -> tuple[np.ndarray, np.ndarray]:
     """(ridge variance x'(G + 2 lam I)^-1 x on the kept eigenspace, share of |x|^2 outside it) per row of X."""
     X = np.asarray(X, dtype=np.float64)
@@ -193,14 +178,6 @@ def confidence(X: np.ndarray, e: Eig, lam: float) -> tuple[np.ndarray, np.ndarra
     var = (P ** 2 / (e.w + 2.0 * lam)).sum(1)
     norm2 = np.maximum((X ** 2).sum(1), 1e-300)
     return var, np.clip(1.0 - (P ** 2).sum(1) / norm2, 0.0, 1.0)
-
-
-def route(P: np.ndarray, default: int, margin: float = 0.0, available: np.ndarray | None = None) -> np.ndarray:
-    """Index of the model chosen per row: the most probable, unless it beats DEFAULT by less than MARGIN."""
-    Q = P if available is None else np.where(available, P, -np.inf)
-    best = np.argmax(Q, axis=1)
-    gain = Q[np.arange(len(Q)), best] - Q[:, default]
-    return np.where(gain > margin, best, default)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,108 @@
+"""Refit per pool from the warehouse's statistics: which pools are stale, and their operators and routers through the
+one fit path (fit_pool) and the one gate (route.gate). Reads only; the caller writes in one short transaction."""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from tasks.operators.fitting import PoolData, fit_pool
+from tasks.operators.math import MethodSpec, Stats, unpack_upper
+from tasks.operators.serving import gate
+from warehouse import operators as store
+
+log = logging.getLogger("taskspace.refresh")
+
+
+def plan(con, encoder: str, specs: list[MethodSpec], everything: bool = False) -> dict[str, dict[str, set]]:
+    """{pool: {method: (model, pool) units whose statistics are newer than their operator}} for the pools with any
+    (EVERYTHING: every unit of every pool)."""
+    every = store.models_with(con, encoder)
+    out: dict[str, dict[str, set]] = {}
+    for s in specs:
+        stale = every if everything else store.stale_models(con, encoder, s.name, s.config())
+        for u in stale:
+            out.setdefault(u[1], {}).setdefault(s.name, set()).add(u)
+    return out
+
+
+def _stats(row: dict) -> Stats:
+    return Stats(unpack_upper(row["gram"], row["dim"]), np.asarray(row["b"]), float(row["n"]),
+                 np.asarray(row["sum_x"]), float(row["sum_y"]))
+
+
+def pool_data(con, encoder: str, units: list[store.Unit], need_rows: bool) -> tuple[PoolData, dict]:
+    """The PoolData of UNITS (one pool) from operator_stats and result_labels, and {stats rows, keys, vectors}."""
+    from warehouse.embeddings import read_vectors
+
+    stats = store.stats_of(con, encoder, units)
+    rows = store.model_rows(con, encoder, units) if need_rows else {}
+    found, V = read_vectors(con, encoder, sorted({k for ks, _ in rows.values() for k in ks})) if rows else ([], None)
+    pos = {k: i for i, k in enumerate(found)}
+    idx = {u: np.array([pos[k] for k in rows[u][0]], dtype=np.int64) for u in rows}
+    data = PoolData([_stats(stats[u]) for u in units], [stats[u]["signature"] for u in units],
+                    (lambda j: V[idx[units[j]]]) if rows else None, (lambda j: rows[units[j]][1]) if rows else None)
+    return data, {"stats": stats, "idx": idx, "V": V}
+
+
+def router_of(fit, units: list[store.Unit], extra: dict, base_rates: np.ndarray) -> dict:
+    """The pool's served router from a fit: best single model (highest base rate), margin tuned on the
+    leave-one-out probabilities of the prompts every model answered, centroid and spread of the pool's prompts."""
+    V = extra["V"]
+    P = np.full((len(V), len(units)), np.nan)
+    Y = np.full_like(P, np.nan)
+    for j, u in enumerate(units):
+        if fit.loo_p[j] is not None:
+            P[extra["idx"][u], j] = fit.loo_p[j]
+            Y[extra["idx"][u], j] = extra["labels"](j)
+    best = int(np.argmax(base_rates))
+    _, margin = gate(P, Y, best)
+    c = V.astype(np.float64).mean(0)
+    spread = float(np.mean(V @ (c / max(np.linalg.norm(c), 1e-12))))
+    return {"best_model": units[best][0], "margin": margin, "n_models": len(units),
+            "prior_version": fit.prior_version, "centroid": c, "spread": spread}
+
+
+def refit_pools(con, encoder: str, specs: list[MethodSpec], todo: dict[str, dict[str, set]]
+                ) -> tuple[list[dict], dict, dict]:
+    """(operator rows to write, {(method, pool): router}, {pool: why}) for the stale pools: every unit of the pool is
+    fitted (the prior and the gate depend on all of them); a unit gets a new version when its statistics changed or,
+    for a shrinking method, the pool's prior did."""
+    rows, routers, why = [], {}, {}
+    for pool in sorted(todo):
+        units = sorted(u for u in store.models_with(con, encoder) if u[1] == pool)
+        data, extra = pool_data(con, encoder, units, any(s.calibrate for s in specs))
+        extra["labels"] = data.labels
+        current = {s.name: store.current_priors(con, encoder, s.name, pool) for s in specs}
+        reasons = {"units": len(units), "stale": sorted({u[0] for s in todo[pool].values() for u in s})}
+        for spec in specs:
+            fit = fit_pool(data, spec)
+            stale = todo[pool].get(spec.name, set())
+            moved = [u for u in units if spec.shrink and current[spec.name].get(u[0], "") != fit.prior_version]
+            write = sorted(set(stale) | set(moved))
+            if not write:
+                continue
+            if moved:
+                reasons.setdefault("prior_changed", {})[spec.name] = len(set(moved) - set(stale))
+            base = np.array([o.base_rate for o in fit.operators])
+            if spec.calibrate and data.vectors is not None:
+                routers[(spec.name, pool)] = router_of(fit, units, extra, base) | {
+                    "watermark": max(int(extra["stats"][u]["watermark"]) for u in units)}
+            for u in write:
+                j = units.index(u)
+                rows.append(_row(fit.operators[j], u, encoder, spec, fit, extra["stats"][u]))
+        log.info("pool %s: %d unit(s), stale %s%s", pool, len(units), reasons["stale"],
+                 f", prior moved for {reasons['prior_changed']}" if "prior_changed" in reasons else "")
+        why[pool] = reasons
+    return rows, routers, why
+
+
+def _row(o, unit: store.Unit, encoder: str, spec: MethodSpec, fit, st: dict) -> dict:
+    """An operators row of fitted operator O."""
+    return {"model_id": unit[0], "pool": unit[1], "encoder": encoder, "method": spec.name, "lam": o.lam,
+            "eps": o.eps, "lam_source": o.lam_source, "centred": o.centred, "intercept": float(o.intercept),
+            "vector": o.vector, "prior": fit.prior if spec.shrink else None,
+            "prior_version": fit.prior_version if spec.shrink else None, "rank": o.rank, "n": int(round(o.n)),
+            "base_rate": o.base_rate, "calib_a": o.calib[0] if o.calib else None,
+            "calib_b": o.calib[1] if o.calib else None, "gcv": o.gcv, "signature": st["signature"],
+            "watermark": int(st["watermark"]), "params": {"config": spec.config(), "lam_spec": spec.lam}}
