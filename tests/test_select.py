@@ -1,5 +1,6 @@
-"""Selection from operators on small synthetic operator sets: rankings, pools, centroid linearity, frontier,
-cheapest within a margin, held-out routing policies and the explanation helpers."""
+"""Selection from operators on small synthetic operator sets: rankings, pools (one column per model and pool),
+placement by prompt centroid, the gated router, centroid linearity, frontier, cheapest within a margin, held-out
+routing policies and the explanation helpers."""
 from __future__ import annotations
 
 import numpy as np
@@ -16,7 +17,7 @@ def op_row(model, bench, vector, intercept=0.0, calib=(None, None), cost=None, v
     return {"model_id": model, "version": version, "lam": 1.0, "eps": 0.1, "lam_source": "fixed", "centred": False,
             "intercept": intercept, "vector": np.asarray(vector, dtype=np.float64), "calib_a": calib[0],
             "calib_b": calib[1], "base_rate": 0.5, "n": 10, "signature": f"sig-{model}", "watermark": 7,
-            "benchmark": bench, "n_results": 10, "observed_accuracy": 0.5, "n_cost": n_cost, "mean_cost_usd": ci,
+            "benchmark": bench, "pool": bench, "n_results": 10, "observed_accuracy": 0.5, "n_cost": n_cost, "mean_cost_usd": ci,
             "min_cost_usd": cmin, "cost_intercept": ci, "cost_per_char": cpc}
 
 
@@ -28,21 +29,44 @@ def serving() -> sel.Serving:
             op_row("cheap/one", "rb", [0.1, 0.0, 0.0], cost=(1e-4, 1e-7, 5e-5)),
             op_row("pricey/two", "rb", [0.3, 0.3, 0.0], 0.2, cost=(2e-3, 1e-6, 1e-3)),
             op_row("both", "mmlu", [0.0, 0.0, 0.3]), op_row("both", "rb", [0.0, 0.0, 0.3], cost=(5e-4, 0.0, 4e-4))]
-    return sel.serving(rows, "enc", "default")
+    rows.sort(key=lambda r: (r["pool"], r["model_id"]))   # as read_operators orders them
+    routers = {"mmlu": {"best_model": "alpha", "margin": 0.1, "centroid": np.array([1.0, 0.2, 0.0]), "spread": 0.8},
+               "rb": {"best_model": "pricey/two", "margin": 0.1, "centroid": np.array([0.0, 0.3, 1.0]),
+                      "spread": 0.7}}
+    return sel.serving(rows, "enc", "default", routers)
 
 
-def test_serving_groups_pools_and_costs(serving):
-    assert serving.models == ["alpha", "beta", "both", "cheap/one", "gamma", "pricey/two"]
-    assert serving.pools[serving.models.index("both")] == ("mmlu", "rb")
-    assert serving.W.shape == (3, 6)
-    assert np.isnan(serving.cost[serving.models.index("alpha")]).all()
-    assert serving.cost[serving.models.index("both")].tolist() == [5e-4, 0.0, 4e-4]
+def test_serving_has_one_column_per_model_and_pool(serving):
+    assert list(zip(serving.models, serving.pool_of)) == [
+        ("alpha", "mmlu"), ("beta", "mmlu"), ("both", "mmlu"), ("gamma", "mmlu"),
+        ("both", "rb"), ("cheap/one", "rb"), ("pricey/two", "rb")]
+    assert serving.W.shape == (3, 7)
+    assert np.isnan(serving.cost[0]).all() and np.isnan(serving.cost[2]).all()   # no cost in mmlu
+    assert serving.cost[4].tolist() == [5e-4, 0.0, 4e-4]
+
+
+def test_place_picks_the_nearest_pool_centroid_and_says_why(serving):
+    pools, why = sel.place(serving, np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]))
+    assert pools == ["mmlu", "rb"]
+    assert why[0]["cosine"]["mmlu"] > why[0]["cosine"]["rb"] and why[0]["pool_spread"] == 0.8
+
+
+def test_routed_stays_with_the_best_single_model_inside_the_margin(serving):
+    cols, pool = sel.pool_columns(serving, "mmlu")
+    X = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])   # alpha 0.7 / beta 0.55 (within 0.1 of alpha: stay); beta 0.75
+    _, P = sel.predict(serving, X, cols)
+    pick, gate = sel.routed(serving, P, cols, pool)
+    assert [serving.models[cols[k]] for k in pick] == ["alpha", "beta"] and gate["best_single"] == "alpha"
+    out = sel.rank_rows(serving, X, np.array([10, 10]), cols, pool=pool)
+    assert [o["routed_model"] for o in out] == ["alpha", "beta"]
+    pick, gate = sel.routed(serving, P, cols[1:], pool)   # alpha filtered out: no gate, the most probable
+    assert not gate["gated"] and "filtered out" in gate["why"]
 
 
 def test_probabilities_calibrated_and_linear(serving):
     x = np.array([[1.0, 0.0, 0.0]])
     S, P = sel.predict(serving, x)
-    g = serving.models.index("gamma")
+    g = serving.models.index("gamma")   # first column of each model
     assert S[0, g] == pytest.approx(-0.3)
     assert P[0, g] == pytest.approx(1 / (1 + np.exp(-(2.0 * -0.3 + 0.3))))
     a = serving.models.index("alpha")
@@ -66,15 +90,15 @@ def test_pool_columns_defaults_and_patterns(serving):
     cols, pool = sel.pool_columns(serving, need_cost=True)
     assert pool == "rb" and [serving.models[j] for j in cols] == ["both", "cheap/one", "pricey/two"]
     cols, pool = sel.pool_columns(serving, models="cheap,*two")
-    assert pool == "all" and [serving.models[j] for j in cols] == ["cheap/one", "pricey/two"]
-    cols, _ = sel.pool_columns(serving, benchmark="all")
-    assert len(cols) == 6
+    assert pool == "rb" and [serving.models[j] for j in cols] == ["cheap/one", "pricey/two"]
+    cols, _ = sel.pool_columns(serving, "all")
+    assert len(cols) == 7
     assert len(sel.pool_columns(serving, models="nothing-like-this")[0]) == 0
 
 
 def test_rank_rows_orders_filters_by_cost_and_picks_cheapest(serving):
     X = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
-    cols, _ = sel.pool_columns(serving, benchmark="rb")
+    cols, _ = sel.pool_columns(serving, "rb")
     out = sel.rank_rows(serving, X, np.array([100, 100]), cols, margin=0.8)
     first = [r["model_id"] for r in out[0]["models"]]
     assert first == ["pricey/two", "cheap/one", "both"]  # 0.75, 0.55, 0.5
@@ -86,28 +110,29 @@ def test_rank_rows_orders_filters_by_cost_and_picks_cheapest(serving):
         "model_id"] == "cheap/one"
     capped = sel.rank_rows(serving, X, np.array([100, 100]), cols, top=1, max_cost=1e-3)
     assert [r["model_id"] for r in capped[0]["models"]] == ["cheap/one"]  # pricey/two costs 2.1e-3
-    unknown = sel.rank_rows(serving, X, np.array([100, 100]), np.arange(6), max_cost=1.0)
+    unknown = sel.rank_rows(serving, X, np.array([100, 100]), np.arange(7), max_cost=1.0)
     assert {r["model_id"] for r in unknown[1]["models"]} == {"both", "cheap/one", "pricey/two"}  # unknown cost: out
 
 
 def test_task_centroid_is_mean_linear_success(serving):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(7, 3)) * 0.5
-    cols = np.arange(6)
+    cols = np.arange(7)
     by_examples = sel.rank_task(serving, cols, X=X, chars=np.full(7, 50))
     by_centroid = sel.rank_task(serving, cols, centroid=X.mean(0))
     S, P = sel.predict(serving, X, cols)
     lin = ((1 + S) / 2).mean(0)
     for r in by_examples:
-        j = serving.models.index(r["model_id"])
+        j = [k for k in cols if (serving.models[k], serving.pool_of[k]) == (r["model_id"], r["pool"])][0]
         assert r["centroid_success"] == pytest.approx(lin[j])  # operator at the centroid = mean linear success
         assert r["predicted_accuracy"] == pytest.approx(P[:, j].mean())
     assert [r["predicted_accuracy"] for r in by_examples] == sorted((r["predicted_accuracy"] for r in by_examples),
                                                                     reverse=True)
-    assert {r["model_id"]: r["centroid_success"] for r in by_centroid} == pytest.approx(
-        {r["model_id"]: r["centroid_success"] for r in by_examples})
+    assert {(r["model_id"], r["pool"]): r["centroid_success"] for r in by_centroid} == pytest.approx(
+        {(r["model_id"], r["pool"]): r["centroid_success"] for r in by_examples})
     assert by_centroid[0]["expected_cost_usd"] is None
-    assert next(r for r in by_examples if r["model_id"] == "both")["expected_cost_usd"] == pytest.approx(5e-4)
+    assert next(r for r in by_examples if (r["model_id"], r["pool"]) == ("both", "rb"))["expected_cost_usd"] == \
+        pytest.approx(5e-4)
 
 
 def test_frontier_matches_brute_force_and_cheapest_within():
@@ -146,9 +171,11 @@ def planted_bench(n: int = 400, seed: int = 0) -> routing_eval.Bench:
 def test_routing_policies_on_planted_data():
     b = planted_bench()
     spec = {"lam": 1.0, "lam_source": "gcv", "eps": 0.01, "centred": True, "calibrated": True}
-    policies, heldout = routing_eval.evaluate_policies(b, [spec] * 3)
+    policies, heldout = routing_eval.evaluate_policies(b, "default", [spec] * 3)
     pol = {p["policy"]: p for p in policies}
-    assert set(pol) == {"best_single", "max_predicted", "within_0.99", "within_0.95", "within_0.90", "within_0.80",
+    assert pol["routed"]["margin"] is not None and pol["routed"]["observed_accuracy"] >= \
+        pol["best_single"]["observed_accuracy"] - 0.02
+    assert set(pol) == {"best_single", "routed", "max_predicted", "within_0.99", "within_0.95", "within_0.90", "within_0.80",
                         "oracle"}
     assert pol["best_single"]["split"] == "src" and pol["best_single"]["n_test"] == 100
     assert pol["best_single"]["top_model"] == "a" and pol["best_single"]["top_model_share"] == 1.0
@@ -169,9 +196,9 @@ def test_hash_split_without_source_files():
     b.src = np.full(len(b.prompts), "", dtype=object)
     b.C[:] = np.nan
     spec = {"lam": 1.0, "lam_source": "fixed", "eps": 0.01, "centred": False, "calibrated": False}
-    policies, _ = routing_eval.evaluate_policies(b, [spec] * 3)
+    policies, _ = routing_eval.evaluate_policies(b, "paper", [spec] * 3)
     pol = {p["policy"]: p for p in policies}
-    assert set(pol) == {"best_single", "max_predicted", "oracle"} and pol["oracle"]["split"] == "hash"
+    assert set(pol) == {"best_single", "routed", "max_predicted", "oracle"} and pol["oracle"]["split"] == "hash"
     assert 40 <= pol["oracle"]["n_test"] <= 120 and pol["best_single"]["mean_cost_usd"] is None
     assert pol["max_predicted"]["observed_accuracy"] > pol["best_single"]["observed_accuracy"]
 
