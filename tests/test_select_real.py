@@ -23,7 +23,11 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_select_one_prompt_ranks_a_pool(small):
     default = invoke("--db", small["db"], "select", "Solve for x: 3x + 5 = 20", "--json")
-    assert default["pool"] == "routerbench" and default["n_models"] == 11  # the largest pool here
+    # placed in the pool whose prompt centroid is nearest, and the answer says why
+    why = default["placed_by"]
+    assert default["pool"] == "mmlu-pro" and why["cosine"]["mmlu-pro"] > why["cosine"]["routerbench"]
+    assert default["routed_model"] in {m.lower() for m in MMLU_MODELS} and default["gate"]["gated"]
+    assert default["routed_model"] in (default["gate"]["best_single"], default["models"][0]["model_id"])
     out = invoke("--db", small["db"], "select", "Solve for x: 3x + 5 = 20", "--benchmark", "mmlu-pro", "--json")
     assert out["pool"] == "mmlu-pro" and out["n_models"] == len(MMLU_MODELS) == len(out["models"])
     p = [m["p_correct"] for m in out["models"]]
@@ -46,10 +50,10 @@ def test_select_costs_cap_and_patterns(small):
     assert cheap["expected_cost_usd"] == min(m["expected_cost_usd"] for m in rb["models"]
                                              if m["p_correct"] >= 0.95 * best)
     cap = sorted(m["expected_cost_usd"] for m in rb["models"])[5]
-    capped = invoke("--db", small["db"], "select", q, "--max-cost", str(cap), "--json")
-    assert capped["pool"] == "routerbench"  # --max-cost picks the largest pool with costs
+    capped = invoke("--db", small["db"], "select", q, "--max-cost", str(cap), "--benchmark", "routerbench", "--json")
+    assert capped["pool"] == "routerbench"
     assert len(capped["models"]) == 6 and all(m["expected_cost_usd"] <= cap for m in capped["models"])
-    gpt = invoke("--db", small["db"], "select", q, "--models", "gpt,*llama-3-8b", "--json")
+    gpt = invoke("--db", small["db"], "select", q, "--models", "gpt,*llama-3-8b", "--benchmark", "all", "--json")
     assert {m["model_id"] for m in gpt["models"]} == {"gpt-3.5-turbo-1106", "gpt-4-1106-preview", "meta-llama-3-8b"}
     res = CliRunner().invoke(app,
                              ["--db", small["db"], "select", q, "--models", "no-such-model"])
@@ -89,9 +93,10 @@ def test_select_large_batch_goes_through_sentence_transformers(small, tmp_path):
     ).fetchall()]
     con.close()
     (tmp_path / "many.txt").write_text("\n".join(texts) + "\n")
-    many = invoke("--db", small["db"], "select", "--file", str(tmp_path / "many.txt"), "--json")
+    many = invoke("--db", small["db"], "select", "--file", str(tmp_path / "many.txt"), "--benchmark", "routerbench",
+                  "--json")
     assert many["n_prompts"] == 33 and all(len(b["models"]) == 11 for b in many["prompts"])
-    few = invoke("--db", small["db"], "select", texts[0], "--json")  # numpy encoder, fp32
+    few = invoke("--db", small["db"], "select", texts[0], "--benchmark", "routerbench", "--json")  # numpy, fp32
     bf16 = {m["model_id"]: m["p_correct"] for m in many["prompts"][0]["models"]}
     assert {m["model_id"]: m["p_correct"] for m in few["models"]} == pytest.approx(bf16, abs=0.01)
 
@@ -135,7 +140,7 @@ def test_cold_start_imports_no_torch_transformers_or_prefect(small):
     res = subprocess.run([sys.executable, "-c", code, small["db"]], cwd=REPO, capture_output=True, text=True,
                          env={**os.environ, "HF_HUB_OFFLINE": "1"}, timeout=120)
     assert res.returncode == 0, res.stderr
-    assert json.loads(res.stdout)["n_models"] == 11
+    assert json.loads(res.stdout)["n_models"] == len(MMLU_MODELS)   # placed in mmlu-pro
     assert res.stderr.strip().splitlines()[-1] == "[]"
 
 

@@ -82,7 +82,7 @@ def refit_pools(con, encoder: str, specs: list[MethodSpec], todo: dict[str, dict
             write = sorted(set(stale) | set(moved))
             if not write:
                 continue
-            if moved:
+            if set(moved) - set(stale):
                 reasons.setdefault("prior_changed", {})[spec.name] = len(set(moved) - set(stale))
             base = np.array([o.base_rate for o in fit.operators])
             if spec.calibrate and data.vectors is not None:
