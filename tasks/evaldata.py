@@ -22,6 +22,7 @@ class EvalData:
     V: np.ndarray
     encoder: str = ""
     watermark: int = 0
+    C: np.ndarray | None = None   # cost in USD (prompts x models), NaN = unknown
 
     def X(self, rows: np.ndarray) -> np.ndarray:
         """Canonical vectors of prompt rows (what a router sees for a new prompt)."""
@@ -57,10 +58,12 @@ def load(con, encoder: str, benchmark: str | None = None) -> EvalData:
     r = np.array([pidx[p] for p in res["prompt_id"].tolist()])
     c = np.array([midx[m] for m in res["model_id"].tolist()])
     Y[r, c] = res["y"].astype(np.float64)
+    C = np.full_like(Y, np.nan)
+    C[r, c] = np.array([np.nan if v is None else v for v in res["cost_usd"].tolist()], dtype=np.float64)
     KEY[r, c] = [kidx[k] for k in res["key"].tolist()]
     wm = query(con, "results_watermark").fetchall()[0][0]
     return EvalData(models, prompts, np.asarray(pr["category"].tolist(), dtype=object), Y, KEY,
-                    np.array([kidx[k] for k in pr["key"].tolist()]), V, encoder, int(wm))
+                    np.array([kidx[k] for k in pr["key"].tolist()]), V, encoder, int(wm), C)
 
 
 SPLITS = ("id", "id-cv", "loo-category", "new-models")

@@ -9,7 +9,9 @@ from scipy.stats import rankdata
 
 from tasks import baselines
 from tasks import operators as ops
+from tasks import routing_metrics as rm
 from tasks.evaldata import ALIASES, EvalData, Fold, model_stats, splits
+from tasks.evaluation_costs import cost_scores
 from tasks.operators import serving as route
 from tasks.operators.fitting import PoolData, fit_pool
 
@@ -109,6 +111,11 @@ def score_fold(data: EvalData, fold: Fold, out: dict) -> dict:
     res = {"success_accuracy": float(np.mean(hit)), "auc": auc(s, lab),
            "routing_accuracy": float(np.mean(Yr[np.arange(len(routed)), choice[pos]] > 0)),
            "n_test_results": int(known.sum()), "n_routed": int(len(routed))}
+    if out["threshold"] == 0.5:   # calibrated probabilities: expected calibration error, 10 bins
+        res["ece"] = rm.ece(s, lab)
+        if data.C is not None and len(routed):
+            cs = cost_scores(S[pos], Yr, data.C[routed], data.C[fold.train], best_single(data, fold.train))
+            res |= {k: v for k, v in cs.items() if k != "weak_model"}
     if "variance" in out:   # does the geometric confidence tell good predictions from bad ones?
         v = out["variance"][known]
         low = v <= np.median(v)
@@ -141,7 +148,7 @@ def evaluate(data: EvalData, split: str = "id", seed: int = 0, methods: list[str
     per_method = {}
     for name in names:
         keys = [k for k, v in folds[0]["methods"][name].items() if isinstance(v, float)]
-        per_method[name] = {k: float(np.mean([f["methods"][name][k] for f in folds])) for k in keys}
+        per_method[name] = {k: float(np.nanmean([f["methods"][name].get(k, np.nan) for f in folds])) for k in keys}
         per_method[name]["worst_fold_routing_gain"] = float(min(
             f["methods"][name]["routing_accuracy"] - f["best_single_accuracy"] for f in folds))
         margins = [f["methods"][name]["params"]["margin"] for f in folds if "margin" in f["methods"][name]["params"]]
@@ -150,7 +157,16 @@ def evaluate(data: EvalData, split: str = "id", seed: int = 0, methods: list[str
     return {"split": ALIASES.get(split, split), "seed": seed, "folds": folds, "methods": per_method, **summary}
 
 
-METRICS = ("success_accuracy", "auc", "routing_accuracy")
+METRICS = ("success_accuracy", "auc", "ece", "routing_accuracy", "aiq", "apgr", "cpt50", "cpt80")
+
+
+def intervals(folds: list[dict], name: str) -> dict:
+    """{metric: [lo, hi]}: the 95 % Student-t interval over the folds of every metric of method NAME (and of the
+    best single model and the oracle when NAME is None)."""
+    if name is None:
+        return {k: list(rm.interval([f[k] for f in folds])[1:]) for k in ("best_single_accuracy", "oracle_accuracy")}
+    keys = [k for k, v in folds[0]["methods"][name].items() if isinstance(v, float)]
+    return {k: list(rm.interval([f["methods"][name].get(k, np.nan) for f in folds])[1:]) for k in keys}
 
 
 def run_evaluation(con, *, split: str = "id", seed: int = 0, methods: list[str] | None = None,
@@ -184,7 +200,10 @@ def run_evaluation(con, *, split: str = "id", seed: int = 0, methods: list[str] 
     head = res["methods"].get(DEFAULT_METHOD, {})
     return {"run_id": run_id, "benchmark": benchmark, "split": split, "seed": seed, "encoder": encoder, "watermark": data.watermark,
             "n_prompts": len(data.prompts), "n_models": len(data.models), "default_method": DEFAULT_METHOD,
-            **{k: head.get(k) for k in METRICS},
+            **{k: head.get(k) for k in METRICS if k in head},
+            "intervals": {"default": intervals(res["folds"], DEFAULT_METHOD) if head else {},
+                          **intervals(res["folds"], None)},
+            "method_intervals": {m: intervals(res["folds"], m) for m in res["methods"]},
             "best_single_accuracy": res["best_single_accuracy"], "oracle_accuracy": res["oracle_accuracy"],
             "routing_gain_over_best_single": (head["routing_accuracy"] - res["best_single_accuracy"]) if head else None,
             "worst_fold_routing_gain": head.get("worst_fold_routing_gain"),
