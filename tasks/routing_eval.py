@@ -85,6 +85,24 @@ def refit(b: Bench, rows: np.ndarray, spec: ops.MethodSpec) -> tuple[list[ops.Op
     return fit.operators, loo
 
 
+def router_on(b: Bench, train_rows: np.ndarray, test_rows: np.ndarray, method: str, specs: list[dict]
+              ) -> tuple[np.ndarray, int, float]:
+    """(calibrated probabilities on TEST_ROWS, best single model, tuned margin) of METHOD's router fitted on
+    TRAIN_ROWS through the one fit path and the one gate (what refresh serves when those are all it has seen)."""
+    fitted, loo = refit(b, train_rows, method_spec(method, specs))
+    Ytr = b.Y[train_rows]
+    best, margin = serve.gate(loo, Ytr, serve.best_single(Ytr))
+    return serve.probabilities(fitted, b.V[b.canon[test_rows]]), best, margin
+
+
+def routed_picks(b: Bench, method: str, specs: list[dict]) -> dict[str, str]:
+    """{held-out prompt id: the model the gated router picks}, as the held-out evaluation scores it."""
+    test, _ = holdout(b)
+    rows = np.flatnonzero(test)
+    P, best, margin = router_on(b, np.flatnonzero(~test), rows, method, specs)
+    return {b.prompts[i]: b.models[j] for i, j in zip(rows, serve.route(P, best, margin))}
+
+
 def cost_line(chars: np.ndarray, cost: np.ndarray) -> tuple[float, float]:
     """(slope, intercept) of the least-squares line cost ~ chars (slope 0 when lengths do not vary), as SQL's
     regr_slope / regr_intercept."""
@@ -101,10 +119,8 @@ def evaluate_policies(b: Bench, method: str, specs: list[dict], margins=MARGINS)
     training prompts) and the oracle, with expected and observed accuracy and cost."""
     test, kind = holdout(b)
     train_rows, test_rows = np.flatnonzero(~test), np.flatnonzero(test)
-    fitted, loo = refit(b, train_rows, method_spec(method, specs))
-    P = serve.probabilities(fitted, b.V[b.canon[test_rows]])
+    P, best, margin = router_on(b, train_rows, test_rows, method, specs)
     Ytr = b.Y[train_rows]
-    best, margin = serve.gate(loo, Ytr, serve.best_single(Ytr))
     full = ~np.isnan(b.Y[test_rows]).any(1)
     Pf, Yf, Cf = P[full], b.Y[test_rows][full] > 0, b.C[test_rows][full]
     has_cost = bool(len(Cf)) and not np.isnan(Cf).any() and not np.isnan(b.C[train_rows]).all(0).any()
