@@ -46,7 +46,9 @@ def test_refresh_embeds_and_fits_once_then_only_what_changed(warehouse):
     assert first["prompts_embedded"] == 12032 and first["embedded"] >= 11600   # distinct texts, each embedded once
     assert first["operators_refit"] == 21 and first["versions_written"] == 63   # paper, centred, default
     assert (second["embedded"], second["operators_refit"], second["rows_folded"]) == (0, 0, 0)
-    assert third["operators_refit"] == 1 and third["models_updated"] == 1 and third["rows_folded"] == 12032
+    # one more model: its three operators, and the 21 other defaults of the pool follow the pool's new prior
+    assert third["models_updated"] == 1 and third["rows_folded"] == 12032 and third["operators_refit"] == 22
+    assert third["versions_written"] == 3 + 21 and third["pools_refit"]["mmlu-pro"]["prior_changed"] == {"default": 21}
     with connect(warehouse["db"], read_only=True) as con:
         n_ops, n_models = con.execute("SELECT count(*), count(DISTINCT model_id) FROM operators_current "
                                       "WHERE method = 'default'").fetchall()[0]
