@@ -5,25 +5,23 @@ import numpy as np
 
 
 def fit_operators(x: np.ndarray, y: np.ndarray, lam: float = 1.0, eps: float = 0.1) -> np.ndarray:
-    """E (d, models): per model, E = (G + 2*lam*I)^-1 b on eigenvalues > eps of G = X^T X, b = X^T y, y = +-1.
+    """E (d, models): the paper's operator of every model through taskspace's one fit path (labels +-1, singular
+    values below eps dropped, D = S / (S^2 + 2 lam)); rows where a model has no result (NaN in y) are left out."""
+    from tasks.operators.fitting import PoolData, fit_pool, signature
+    from tasks.operators.math import MethodSpec, Stats
 
-    Rows where a model has no result (NaN in y) are left out of that model's G and b.
-    """
     if lam < 0 or eps < 0:
         raise ValueError(f"lam and eps must be >= 0, got {lam}, {eps}")
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     ops = np.zeros((x.shape[1], y.shape[1]))
-    for j in range(y.shape[1]):
-        seen = ~np.isnan(y[:, j])
-        if not seen.any():
-            continue
-        xj = x[seen]
-        s = np.where(y[seen, j] > 0.5, 1.0, -1.0)
-        w, v = np.linalg.eigh(xj.T @ xj)
-        keep = w > eps
-        vk = v[:, keep]
-        ops[:, j] = vk @ ((vk.T @ (xj.T @ s)) / (w[keep] + 2 * lam))
+    seen = [np.flatnonzero(~np.isnan(y[:, j])) for j in range(y.shape[1])]
+    todo = [j for j in range(y.shape[1]) if len(seen[j])]
+    stats = [Stats.of(x[seen[j]], np.where(y[seen[j], j] > 0.5, 1.0, -1.0)) for j in range(y.shape[1])]
+    fit = fit_pool(PoolData(stats, [signature(s) for s in seen]),
+                   MethodSpec("paper", lam=lam, eps=eps, centred=False, calibrate=False), todo=todo)
+    for j in todo:
+        ops[:, j] = fit.operators[j].vector
     return ops
 
 
