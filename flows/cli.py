@@ -81,14 +81,22 @@ def sql_cmd(
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object {columns, rows}."),
     max_rows: int = typer.Option(200, help="Rows shown in table output (all rows with --csv/--json)."),
+    timeout: Optional[float] = typer.Option(None, min=0.1, help="Cancel the statement after this many seconds "
+                                            "(env TASKSPACE_SQL_TIMEOUT, default 60)."),
 ):
-    """Run SQL on the warehouse (read-only) and print a table, CSV or JSON."""
+    """Query the warehouse, read-only, and print a table, CSV or JSON.
+
+    Only queries of the warehouse's tables and views run (SELECT, SHOW, DESCRIBE, SUMMARIZE, EXPLAIN): no file
+    reads or writes (COPY, EXPORT, read_csv, glob, ...), no ATTACH, no INSTALL/LOAD, no SET/PRAGMA (settings are
+    locked), and each statement is cancelled after --timeout seconds. For anything else open the file with the
+    duckdb CLI yourself.
+    """
     from warehouse.render import run_sql
 
     if statement.startswith("@"):
         statement = Path(statement[1:]).read_text()
     try:
-        text = run_sql(State.db, statement, "json" if as_json else "csv" if csv_out else "table", max_rows)
+        text = run_sql(State.db, statement, "json" if as_json else "csv" if csv_out else "table", max_rows, timeout)
     except Exception as exc:  # duckdb errors name the problem; show it without a traceback
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)

@@ -23,15 +23,15 @@ def default_db_path() -> str:
     return os.environ.get("TASKSPACE_DB", "taskspace.duckdb")
 
 
-def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
-            migrate_schema: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse (a file path or ':memory:') and bring its schema up to date."""
+def connect(path: str | os.PathLike | None = None, *, read_only: bool = False, migrate_schema: bool = True,
+            config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (a file path or ':memory:') and bring its schema up to date; CONFIG: DuckDB settings."""
     path = str(path or default_db_path())
     if path != ":memory:":
         if read_only and not Path(path).exists():
             raise FileNotFoundError(f"warehouse {path} does not exist (ingest something first)")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = _open_waiting(path, read_only, lock_timeout())
+    con = _open_waiting(path, read_only, lock_timeout(), config)
     if migrate_schema and not read_only:
         try:
             migrate(con)
@@ -46,13 +46,13 @@ def lock_timeout() -> float:
     return float(os.environ.get("TASKSPACE_LOCK_TIMEOUT", "600"))
 
 
-def _open_waiting(path: str, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
+def _open_waiting(path: str, read_only: bool, timeout: float, config: dict | None = None) -> duckdb.DuckDBPyConnection:
     """Open DuckDB, waiting while another process holds the file (one writer at a time, across processes)."""
     deadline = time.monotonic() + timeout
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(path, read_only=read_only)
+            return duckdb.connect(path, read_only=read_only, config=config or {})
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 if "lock" in str(exc).lower():

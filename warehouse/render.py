@@ -1,11 +1,11 @@
-"""Read-only SQL on the warehouse, rendered as an aligned table, CSV or one JSON object."""
+"""Console SQL on the warehouse (see warehouse.console), rendered as an aligned table, CSV or one JSON object."""
 from __future__ import annotations
 
 import csv
 import io
 import json
 
-from warehouse.db import connect
+from warehouse.console import execute
 
 
 def _cell(v) -> str:
@@ -28,15 +28,9 @@ def table(columns: list[str], rows: list[tuple], max_rows: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def run_sql(db: str, statement: str, fmt: str = "table", max_rows: int = 200) -> str:
-    """The result of one SQL statement on a read-only connection, as text in the given format."""
-    con = connect(db, read_only=True)
-    try:
-        cur = con.execute(statement)
-        columns = [d[0] for d in cur.description] if cur.description else []
-        rows = cur.fetchall() if columns else []
-    finally:
-        con.close()
+def run_sql(db: str, statement: str, fmt: str = "table", max_rows: int = 200, timeout: float | None = None) -> str:
+    """The result of a console statement (read-only, no file access, TIMEOUT s at most) as text in FORMAT."""
+    columns, rows = execute(db, statement, timeout)
     if fmt == "json":
         return json.dumps({"columns": columns, "rows": [dict(zip(columns, r)) for r in rows]}, default=str) + "\n"
     if fmt == "csv":
