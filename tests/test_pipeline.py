@@ -160,7 +160,8 @@ def test_backfill_reingests_a_source_updates_changed_rows_and_refits_once(two_ru
     none = backfill("--source", "routerbench", "--from", future)   # no input dated in the range: nothing re-read
     assert (none["rows_new"], none["rows_updated"], none["operators_refit"]) == (0, 0, 0)
     out = backfill("--source", "routerbench", "--to", future)
-    assert (out["rows_new"], out["rows_updated"], out["operators_refit"]) == (0, 10, 1)
+    # gpt-4's results changed: its operators are refit, and the pool's other defaults follow the moved prior
+    assert (out["rows_new"], out["rows_updated"], out["operators_refit"]) == (0, 10, 11)
     assert (out["steps"]["routerbench"]["files"], out["steps"]["routerbench"]["failed"]) == (6, 0)
     with connect(db, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM results").fetchall()[0][0] == n_before
