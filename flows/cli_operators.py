@@ -45,13 +45,10 @@ def refresh_cmd(
     from tasks.embed import EncoderConfig
     from tasks.operators import stored_methods
     from tasks.refresh import refresh
-    from warehouse import connect
 
     cfg = EncoderConfig.named(encoder, encoder_path, fields=fields, precision=precision)
     log_to_stderr()
-    with connect(State.db) as con:
-        out = refresh(con, cfg, stored_methods(lam, eps), progress=progress, rebuild=rebuild,
-                      refit_all=rebuild)
+    out = refresh(State.db, cfg, stored_methods(lam, eps), progress=progress, rebuild=rebuild, refit_all=rebuild)
     emit(out, as_json, f"embedded {out['embedded']} texts ({out['prompts_embedded']} prompts), folded "
                        f"{out['rows_folded']} result rows into {out['models_updated']} models, refit "
                        f"{out['operators_refit']} operators ({out['versions_written']} versions) "
@@ -83,13 +80,12 @@ def evaluate_cmd(
     unknown = sorted(set(names or []) - set(METHODS))
     if unknown:
         raise typer.BadParameter(f"unknown method(s) {unknown}; known: {sorted(METHODS)}", param_hint="--methods")
-    with connect(State.db) as con:
-        try:
-            out = run_evaluation(con, split=split, seed=seed, methods=names, encoder=encoder,
-                                 benchmark=benchmark)
-        except ValueError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2)
+    connect(State.db).close()   # migrate; the evaluation then opens the file only to read and to write its run
+    try:
+        out = run_evaluation(State.db, split=split, seed=seed, methods=names, encoder=encoder, benchmark=benchmark)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
     lines = [f"{out['benchmark']}, {out['split']} split, {len(out['folds'])} fold(s), seed {seed}: best single {out['best_single_accuracy']:.4f}"
              f", oracle {out['oracle_accuracy']:.4f}",
              f"{'method':24} {'success':>8} {'auc':>8} {'routing':>8}"]

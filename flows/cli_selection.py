@@ -213,8 +213,8 @@ def publish_cmd(
         else:
             from tasks.publish import publish
             from warehouse import connect
-            with connect(State.db) as con:
-                result = publish(con, out, encoder, method)
+            connect(State.db).close()   # migrate; publish then opens the file only to read and to write
+            result = publish(State.db, out, encoder, method)
     except (ValueError, FileNotFoundError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)

@@ -14,8 +14,8 @@ from warehouse import connect
 def evaluate_task(db: str, split: str, seed: int, methods: list[str] | None, encoder: str,
                   benchmark: str | None = None) -> dict:
     """One stored evaluation run of SPLIT on BENCHMARK."""
-    with connect(db) as con:
-        return run_evaluation(con, split=split, seed=seed, methods=methods, encoder=encoder, benchmark=benchmark)
+    connect(db).close()   # migrate; then the file is open only to read the data and to write the run
+    return run_evaluation(db, split=split, seed=seed, methods=methods, encoder=encoder, benchmark=benchmark)
 
 
 @flow(name="evaluate", log_prints=True)

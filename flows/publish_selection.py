@@ -24,22 +24,19 @@ def resolve_task(db: str, encoder: str | None, method: str | None) -> dict:
 @task(name="materialise-predictions", cache_policy=NO_CACHE)
 def materialise_task(db: str, cfg: dict) -> dict:
     """Every prompt x model prediction of the current operators (skipped when unchanged)."""
-    with connect(db) as con:
-        return pub.materialise(con, cfg)
+    return pub.materialise(db, cfg)   # the file is open only to read, then to write the predictions
 
 
 @task(name="evaluate-routing", cache_policy=NO_CACHE)
 def evaluate_task(db: str, cfg: dict) -> dict:
     """Held-out routing policies and per-task accuracy per benchmark."""
-    with connect(db) as con:
-        return pub.evaluate(con, cfg)
+    return pub.evaluate(db, cfg)
 
 
 @task(name="write-publication", cache_policy=NO_CACHE)
 def write_task(db: str, out: str, cfg: dict) -> dict:
     """Tables, plots, summary.md, report.html, manifest.json; the publication is logged."""
-    with connect(db) as con:
-        return pub.write_publication(con, out, cfg)
+    return pub.write_publication(db, out, cfg)
 
 
 @task(name="publish-artifacts", cache_policy=NO_CACHE)
@@ -66,6 +63,7 @@ def publish_selection(out: str = "out/selection", db: str = "taskspace.duckdb", 
                       method: str | None = None) -> dict:
     """Publish the selection tables of the current operators to OUT; returns the publication's summary."""
     logger = get_run_logger()
+    connect(db).close()   # migrate; each step then opens the file only for its short reads and writes
     cfg = resolve_task(db, encoder, method)
     mat = materialise_task(db, cfg)
     evaluate_task(db, cfg)

@@ -14,22 +14,19 @@ from warehouse import connect
 @task(name="embed-new-texts", cache_policy=NO_CACHE)
 def embed_task(db: str, cfg: EncoderConfig) -> dict:
     """Vectors for every prompt text the encoder has not embedded."""
-    with connect(db) as con:
-        return embed_missing(con, cfg, progress=False)
+    return embed_missing(db, cfg, progress=False)   # the warehouse is open only to read and write each page
 
 
 @task(name="fold-results", cache_policy=NO_CACHE)
 def fold_task(db: str, cfg: EncoderConfig, rebuild: bool = False) -> dict:
     """Statistics brought up to the latest results (texts of results that arrived meanwhile are embedded too)."""
-    with connect(db) as con:
-        return rf.fold_embedding_late_texts(con, cfg, rebuild=rebuild, progress=False)
+    return rf.fold_embedding_late_texts(db, cfg, rebuild=rebuild, progress=False)
 
 
 @task(name="refit-operators", cache_policy=NO_CACHE)
 def refit_task(db: str, encoder: str, specs: list[ops.MethodSpec], everything: bool = False) -> dict:
     """New operator versions for the models whose statistics changed (every model when EVERYTHING)."""
-    with connect(db) as con:
-        return rf.refit(con, encoder, specs, everything=everything)
+    return rf.refit(db, encoder, specs, everything=everything)   # fits with no connection held
 
 
 @flow(name="refresh_operators", log_prints=True)
@@ -39,6 +36,7 @@ def refresh_operators(db: str = "taskspace.duckdb", encoder: str = "all-MiniLM-L
     """Counts of one refresh: {embedded, operators_refit, ...}; the paper's operator at (LAM, EPS), the default at
     EPS; a change of either refits every model; REBUILD recomputes all statistics and operators."""
     cfg = EncoderConfig.named(encoder, encoder_path, fields=fields, precision=precision)
+    connect(db).close()   # migrate once; the steps then open the file only for short reads and writes
     emb = embed_task(db, cfg)
     folded = fold_task(db, cfg, rebuild)
     fitted = refit_task(db, cfg.name, ops.stored_methods(lam, eps), rebuild)

@@ -164,26 +164,37 @@ class Progress:
             self.log.info("%s (done)", self.line())
 
 
-def embed_missing(con, cfg: EncoderConfig | None = None, *, page: int = 1024, progress: bool | None = None,
+def embed_missing(db, cfg: EncoderConfig | None = None, *, page: int = 1024, progress: bool | None = None,
                   on_page: Callable[[int], None] | None = None) -> dict:
     """Embed every prompt text without a vector for the encoder, one page per transaction (memory stays flat, an
-    interrupt loses at most one page); returns {embedded, prompts, seconds, texts_per_s, precision, why}."""
+    interrupt loses at most one page); DB a connection, or a warehouse path that is opened only to read a page and
+    to write its vectors (other processes read in between). Returns {embedded, prompts, seconds, texts_per_s,
+    precision, why}."""
     from tasks.embed_precision import resolve
+    from warehouse.db import using
     from warehouse.embeddings import missing_count, missing_page, register_encoder, write_vectors
 
     cfg = cfg or EncoderConfig()
-    texts_todo, prompts_todo = missing_count(con, cfg.name, cfg.fields)
+    with using(db) as con:
+        texts_todo, prompts_todo = missing_count(con, cfg.name, cfg.fields)
     done, after, t0, choice = 0, "", time.perf_counter(), None
     if texts_todo:
         choice = resolve(cfg.precision, cfg.path)
-        register_encoder(con, cfg.name, cfg.path, cfg.fields, embedding_dim(cfg), choice.precision)
+        dim = embedding_dim(cfg)
+        with using(db, write=True) as con:
+            register_encoder(con, cfg.name, cfg.path, cfg.fields, dim, choice.precision)
         log.info("embedding %d texts in %s (%s)", texts_todo, choice.precision, choice.reason)
         bar = Progress(texts_todo, progress)
         try:
-            while rows := missing_page(con, cfg.name, cfg.fields, after, page):
+            while True:
+                with using(db) as con:
+                    rows = missing_page(con, cfg.name, cfg.fields, after, page)
+                if not rows:
+                    break
                 keys = [r[0] for r in rows]
                 vectors = embed_texts([compose(t, o, cfg.fields) for _, t, o in rows], cfg, on_done=bar.update)
-                done += write_vectors(con, cfg.name, keys, vectors, choice.precision)
+                with using(db, write=True) as con:
+                    done += write_vectors(con, cfg.name, keys, vectors, choice.precision)
                 after = keys[-1]
                 if on_page:
                     on_page(done)

@@ -172,17 +172,19 @@ def intervals(folds: list[dict], name: str) -> dict:
 def run_evaluation(con, *, split: str = "id", seed: int = 0, methods: list[str] | None = None,
                    encoder: str = "all-MiniLM-L6-v2", benchmark: str | None = None) -> dict:
     """Evaluate on one BENCHMARK's results (default: the one with most results; each benchmark is its own pool of
-    models), store every fold's and the mean metrics as one run, return the summary (top-level metrics are the
+    models; CON a connection or a warehouse path, opened only to read the data and to write the run), store every fold's and the mean metrics as one run, return the summary (top-level metrics are the
     default method's; `paper` is the paper's formula; `methods` has every method)."""
     from tasks.evaldata import benchmarks, load
+    from warehouse.db import using
     from warehouse.operators import write_evaluation
 
-    known = benchmarks(con)
-    if benchmark is None and known:
-        benchmark = known[0]
-    elif benchmark not in known:
-        raise ValueError(f"no results for benchmark {benchmark!r} (known: {', '.join(known) or 'none'})")
-    data = load(con, encoder, benchmark)
+    with using(con) as c:   # read, then compute with no connection held, then write
+        known = benchmarks(c)
+        if benchmark is None and known:
+            benchmark = known[0]
+        elif benchmark not in known:
+            raise ValueError(f"no results for benchmark {benchmark!r} (known: {', '.join(known) or 'none'})")
+        data = load(c, encoder, benchmark)
     res = evaluate(data, split, seed, methods)
     rows = []
     for f in res["folds"]:
@@ -195,8 +197,9 @@ def run_evaluation(con, *, split: str = "id", seed: int = 0, methods: list[str] 
     rows += [("mean", "best_single", "routing_accuracy", res["best_single_accuracy"], {}),
              ("mean", "oracle", "routing_accuracy", res["oracle_accuracy"], {})]
     split = res["split"]
-    run_id = write_evaluation(con, split=split, seed=seed, encoder=encoder, watermark=data.watermark,
-                              benchmark=benchmark, rows=rows)
+    with using(con, write=True) as c:
+        run_id = write_evaluation(c, split=split, seed=seed, encoder=encoder, watermark=data.watermark,
+                                  benchmark=benchmark, rows=rows)
     head = res["methods"].get(DEFAULT_METHOD, {})
     return {"run_id": run_id, "benchmark": benchmark, "split": split, "seed": seed, "encoder": encoder, "watermark": data.watermark,
             "n_prompts": len(data.prompts), "n_models": len(data.models), "default_method": DEFAULT_METHOD,

@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from tasks import routing_eval
 from tasks import select as sel
+from warehouse.db import using
 
 # (published name, export query suffix: sql/queries/selection_export_<suffix>.sql)
 TABLES = [("selection_by_task", "by_task"), ("selection_by_prompt", "by_prompt"), ("cost_frontier", "cost_frontier"),
@@ -73,19 +74,22 @@ def materialise(con, cfg: dict) -> dict:
     cover the same prompts); returns {rows, models, skipped}."""
     from warehouse.selection import prediction_sets, prompt_vectors, replace_predictions
 
-    sv = load_serving(con, cfg)
-    pools = sorted(set(sv.pool_of))
-    prompts, benches, X = prompt_vectors(con, cfg["encoder"], cfg["fields"], pools)
+    with using(con) as c:
+        sv = load_serving(c, cfg)
+        pools = sorted(set(sv.pool_of))
+        prompts, benches, X = prompt_vectors(c, cfg["encoder"], cfg["fields"], pools)
+        have = prediction_sets(c, cfg["encoder"], cfg["method"])
     bench_n = {b: benches.count(b) for b in pools}
     want = {f"{m}@{p}": (int(v), bench_n.get(p, 0)) for m, p, v in zip(sv.models, sv.pool_of, sv.versions)}
-    if prediction_sets(con, cfg["encoder"], cfg["method"]) == want:
+    if have == want:
         return {"rows": sum(n for _, n in want.values()), "models": len(want), "skipped": True}
-    table, counts = predictions_table(sv, prompts, benches, X)
+    table, counts = predictions_table(sv, prompts, benches, X)   # no connection held
     sets = pa.table({"model_id": sv.models, "pool": sv.pool_of, "operator_version": sv.versions.tolist(),
                      "n_prompts": [counts[f"{m}@{p}"] for m, p in zip(sv.models, sv.pool_of)],
                      "watermark": [int(s["watermark"]) for s in sv.specs]})
-    return {"rows": replace_predictions(con, cfg["encoder"], cfg["method"], table, sets), "models": len(sv.models),
-            "skipped": False}
+    with using(con, write=True) as c:
+        n = replace_predictions(c, cfg["encoder"], cfg["method"], table, sets)
+    return {"rows": n, "models": len(sv.models), "skipped": False}
 
 
 def evaluate(con, cfg: dict) -> dict:
@@ -93,16 +97,19 @@ def evaluate(con, cfg: dict) -> dict:
     returns {benchmark: policies}."""
     from warehouse.selection import benchmark_labels, data_watermark, replace_evaluation
 
-    sv = load_serving(con, cfg, confidence=False)
-    wm, out = data_watermark(con), {}
-    for bench in sorted(set(sv.pool_of)):
-        cols = [j for j, p in enumerate(sv.pool_of) if p == bench]
-        if len(cols) < 2:
-            continue
-        data = routing_eval.bench(benchmark_labels(con, bench, cfg["encoder"], cfg["fields"]), [sv.models[j] for j in cols])
+    with using(con) as c:
+        sv = load_serving(c, cfg, confidence=False)
+        wm, out, labels = data_watermark(c), {}, {}
+        for bench in sorted(set(sv.pool_of)):
+            cols = [j for j, p in enumerate(sv.pool_of) if p == bench]
+            if len(cols) >= 2:
+                labels[bench] = (cols, benchmark_labels(c, bench, cfg["encoder"], cfg["fields"]))
+    for bench, (cols, lab) in labels.items():   # fitted with no connection held
+        data = routing_eval.bench(lab, [sv.models[j] for j in cols])
         policies, heldout = routing_eval.evaluate_policies(data, cfg["method"], [sv.specs[j] for j in cols])
-        replace_evaluation(con, bench, cfg["encoder"], cfg["method"], wm, _table(policies, POLICY_COLUMNS),
-                           _table(heldout, HELDOUT_COLUMNS))
+        with using(con, write=True) as c:
+            replace_evaluation(c, bench, cfg["encoder"], cfg["method"], wm, _table(policies, POLICY_COLUMNS),
+                               _table(heldout, HELDOUT_COLUMNS))
         out[bench] = policies
     return out
 
@@ -196,7 +203,10 @@ def write_publication(con, out: str | Path, cfg: dict) -> dict:
     from warehouse.selection import data_watermark, prediction_sets, record_publication
 
     out = Path(out)
-    tables = export_tables(con, cfg)
+    with using(con) as c:
+        tables = export_tables(c, cfg)
+        versions = {m: v for m, (v, _) in prediction_sets(c, cfg["encoder"], cfg["method"]).items()}
+        watermark = data_watermark(c)
     files: list[Path] = []
     for name, t in tables.items():
         files += write_table(t, out / "tables", name)
@@ -218,8 +228,7 @@ def write_publication(con, out: str | Path, cfg: dict) -> dict:
                                           out / "plots" / "heldout_predicted_vs_observed.png",
                                           "per category, held-out prompts"),
               plots.routing(tables["selection_routing"].to_pylist(), out / "plots" / "routing.png")]
-    versions = {m: v for m, (v, _) in prediction_sets(con, cfg["encoder"], cfg["method"]).items()}
-    meta = {"encoder": cfg["encoder"], "method": cfg["method"], "watermark": data_watermark(con),
+    meta = {"encoder": cfg["encoder"], "method": cfg["method"], "watermark": watermark,
             "operator_versions": versions, "numbers": summary_numbers(tables),
             "rows": {name: t.num_rows for name, t in tables.items()}}
     (out / "summary.md").write_text(render_markdown(meta, tables))
@@ -229,8 +238,9 @@ def write_publication(con, out: str | Path, cfg: dict) -> dict:
     body = manifest(meta, checksums)
     (out / "manifest.json").write_bytes(body)
     fingerprint = hashlib.sha256(body).hexdigest()
-    pid = record_publication(con, str(out.resolve()), cfg["encoder"], cfg["method"], meta["watermark"], versions,
-                             fingerprint, checksums)
+    with using(con, write=True) as c:
+        pid = record_publication(c, str(out.resolve()), cfg["encoder"], cfg["method"], meta["watermark"], versions,
+                                 fingerprint, checksums)
     return {"publication_id": pid, "out": str(out), "fingerprint": fingerprint, "files": checksums, **meta}
 
 
@@ -238,7 +248,8 @@ def publish(con, out: str | Path, encoder: str | None = None, method: str | None
     """Materialise, evaluate and write one publication (the whole job without Prefect)."""
     from warehouse.selection import operator_configs
 
-    cfg = resolve(operator_configs(con), encoder, method)
+    with using(con) as c:
+        cfg = resolve(operator_configs(c), encoder, method)
     mat = materialise(con, cfg)
     evaluate(con, cfg)
     return {"materialised": mat, **write_publication(con, out, cfg)}

@@ -10,7 +10,7 @@ import numpy as np
 from tasks import operators as ops
 from tasks.embed import EncoderConfig, embed_missing
 from warehouse import operators as store
-from warehouse.db import transaction
+from warehouse.db import transaction, using
 
 log = logging.getLogger("taskspace.refresh")
 
@@ -54,10 +54,11 @@ def _fold(con, encoder: str, old, new_watermark: int, rebuild: list[store.Unit] 
     return out, bad, staged
 
 
-def fold_results(con, encoder: str, *, rebuild: bool = False) -> dict:
-    """Bring every model's statistics up to the latest results in one transaction; a model whose folded counts
-    disagree with its results is rebuilt from scratch. Raises MissingVectors if a result text is not embedded."""
-    def work() -> dict:
+def fold_results(db, encoder: str, *, rebuild: bool = False) -> dict:
+    """Bring every (model, pool)'s statistics up to the latest labels in one short write transaction (DB a
+    connection or a path); a unit whose folded counts disagree with its labels is rebuilt from scratch. Raises
+    MissingVectors if a result text is not embedded."""
+    def work(con) -> dict:
         old = store.stats_watermark(con, encoder)
         new_w, new_t = store.results_watermark(con)
         if not rebuild and new_w <= old[0]:
@@ -75,37 +76,42 @@ def fold_results(con, encoder: str, *, rebuild: bool = False) -> dict:
         con.execute("DROP TABLE IF EXISTS stats_delta; DROP TABLE IF EXISTS stats_keys")
         return {"models_updated": len(rows), "rows_folded": staged, "rebuilt": [f"{m}@{p}" for m, p in bad],
                 "watermark": new_w}
-    with transaction(con):
-        return work()
+    with using(db, write=True) as con, transaction(con):
+        return work(con)
 
 
-def refit(con, encoder: str, specs: list[ops.MethodSpec], *, everything: bool = False) -> dict:
-    """Refit every pool with a stale (model, pool) unit through the one fit path (tasks.operators.refit_pools), then
-    write the new operator versions and the pools' routers in one short transaction."""
-    from tasks.operators.refit import plan, refit_pools
+def refit(db, encoder: str, specs: list[ops.MethodSpec], *, everything: bool = False) -> dict:
+    """Refit every pool with a stale (model, pool) unit through the one fit path: read what the stale pools need,
+    fit with no connection held (DB a connection, or a path opened only to read and to write), then write the new
+    operator versions and the pools' routers in one short transaction."""
+    from tasks.operators.refit import load_pools, plan, refit_pools
 
-    todo = plan(con, encoder, specs, everything=everything)
-    rows, routers, why = refit_pools(con, encoder, specs, todo)
-    with transaction(con):
-        written = store.write_operators(con, rows)
-        for (method, pool), router in routers.items():
-            store.write_router(con, encoder, method, pool, router)
+    with using(db) as con:
+        todo = plan(con, encoder, specs, everything=everything)
+        loaded = load_pools(con, encoder, specs, todo)
+    rows, routers, why = refit_pools(loaded, encoder, specs, todo)
+    written = 0
+    if rows or routers:
+        with using(db, write=True) as con, transaction(con):
+            written = store.write_operators(con, rows)
+            for (method, pool), router in routers.items():
+                store.write_router(con, encoder, method, pool, router)
     return {"operators_refit": len({(r["model_id"], r["pool"]) for r in rows}), "versions_written": written,
             "pools_refit": why}
 
 
-def fold_embedding_late_texts(con, cfg: EncoderConfig, *, rebuild: bool = False,
+def fold_embedding_late_texts(db, cfg: EncoderConfig, *, rebuild: bool = False,
                               progress: bool | None = None) -> dict:
     """fold_results; when results arrived after the embedding pass, embed their texts and fold again
     (their counts in embedded_late, prompts_late)."""
     late = {"embedded_late": 0, "prompts_late": 0}
     for attempt in range(3):
         try:
-            return fold_results(con, cfg.name, rebuild=rebuild) | late
+            return fold_results(db, cfg.name, rebuild=rebuild) | late
         except store.MissingVectors:
             if attempt == 2:
                 raise
-            more = embed_missing(con, cfg, progress=progress)
+            more = embed_missing(db, cfg, progress=progress)
             late["embedded_late"] += more["embedded"]
             late["prompts_late"] += more["prompts"]
     raise AssertionError("unreachable")
@@ -121,18 +127,21 @@ def summary(cfg: EncoderConfig, emb: dict, folded: dict, fitted: dict) -> dict:
             "texts_per_s": emb.get("texts_per_s"), **fitted}
 
 
-def refresh(con, cfg: EncoderConfig | None = None, specs: list[ops.MethodSpec] | None = None, *,
+def refresh(db, cfg: EncoderConfig | None = None, specs: list[ops.MethodSpec] | None = None, *,
             progress: bool | None = None, rebuild: bool = False, refit_all: bool = False) -> dict:
     """Embed what is new, fold new and changed results into the statistics (REBUILD: recompute them all), refit the
-    affected operators (REFIT_ALL: every operator)."""
+    affected operators (REFIT_ALL: every operator). DB: a connection, or a warehouse path opened only for each short
+    read and write, so that `taskspace sql` and the duckdb CLI can read the last committed state meanwhile."""
+    with using(db, write=True):
+        pass   # a path: migrate the schema once before the read-only steps
     cfg = cfg or EncoderConfig()
     specs = specs or ops.STORED_METHODS
     t0 = time.perf_counter()
-    emb = embed_missing(con, cfg, progress=progress)
+    emb = embed_missing(db, cfg, progress=progress)
     t1 = time.perf_counter()
-    folded = fold_embedding_late_texts(con, cfg, rebuild=rebuild, progress=progress)
+    folded = fold_embedding_late_texts(db, cfg, rebuild=rebuild, progress=progress)
     t2 = time.perf_counter()
-    fitted = refit(con, cfg.name, specs, everything=refit_all)
+    fitted = refit(db, cfg.name, specs, everything=refit_all)
     t3 = time.perf_counter()
     return summary(cfg, emb, folded, fitted) | {
         "methods": [s.name for s in specs],

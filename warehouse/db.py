@@ -1,8 +1,10 @@
 """DuckDB connection, numbered migrations with a version table, named SQL queries."""
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -49,11 +51,15 @@ def lock_timeout() -> float:
 def _open_waiting(path: str, read_only: bool, timeout: float, config: dict | None = None) -> duckdb.DuckDBPyConnection:
     """Open DuckDB, waiting while another process holds the file (one writer at a time, across processes)."""
     deadline = time.monotonic() + timeout
-    delay = 0.05
+    delay, started, said = 0.05, time.monotonic(), False
     while True:
         try:
             return duckdb.connect(path, read_only=read_only, config=config or {})
         except duckdb.IOException as exc:
+            if "lock" in str(exc).lower() and not said and time.monotonic() - started > 1.0:
+                said = True   # readers and writers wait briefly for the one writer, and say so
+                print(f"taskspace: waiting for another process's {'write' if read_only else ''} lock on {path} "
+                      f"(up to {timeout:.0f} s, TASKSPACE_LOCK_TIMEOUT)", file=sys.stderr, flush=True)
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 if "lock" in str(exc).lower():
                     raise TimeoutError(f"warehouse {path} stayed locked by another process for {timeout:.0f} s "
@@ -103,14 +109,24 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                 con.execute("ROLLBACK")
                 raise RuntimeError(f"migration {path.name} failed: {exc}") from exc
             applied.append(version)
+        if applied:
+            con.execute("DROP TABLE IF EXISTS schema_views")   # new tables: re-create every view
         _create_views(con)
         return applied
 
 
 def _create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re-)create every view in sql/views, in file-name order."""
-    for p in sorted((SQL_DIR / "views").glob("*.sql")):
-        con.execute(p.read_text())
+    """(Re-)create every view in sql/views, in file-name order, when their text changed since the last time (a
+    writer opening the warehouse for a short write does not rewrite the catalog)."""
+    texts = [p.read_text() for p in sorted((SQL_DIR / "views").glob("*.sql"))]
+    digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()
+    con.execute("CREATE TABLE IF NOT EXISTS schema_views (checksum VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)")
+    if con.execute("SELECT count(*) FROM schema_views WHERE checksum = ?", [digest]).fetchall()[0][0]:
+        return
+    for text in texts:
+        con.execute(text)
+    con.execute("DELETE FROM schema_views")
+    con.execute("INSERT INTO schema_views VALUES (?, ?)", [digest, datetime.now(timezone.utc).replace(tzinfo=None)])
 
 
 @contextmanager
@@ -139,3 +155,17 @@ def registered(con: duckdb.DuckDBPyConnection, name: str, table):
 def query(con: duckdb.DuckDBPyConnection, name: str, **params):
     """Run the named statement sql/queries/<name>.sql with $params; returns the DuckDB relation result."""
     return con.execute(read_sql(f"queries/{name}"), params or None)
+
+
+@contextmanager
+def using(db, *, write: bool = False):
+    """DB for one block: a connection as it is, or a warehouse path opened only for the block (read-only unless
+    WRITE), so that other processes' readers get in between a long step's short reads and writes."""
+    if isinstance(db, duckdb.DuckDBPyConnection):
+        yield db
+        return
+    con = connect(db, read_only=not write)
+    try:
+        yield con
+    finally:
+        con.close()

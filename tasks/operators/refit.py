@@ -63,17 +63,28 @@ def router_of(fit, units: list[store.Unit], extra: dict, base_rates: np.ndarray)
             "prior_version": fit.prior_version, "centroid": c, "spread": spread}
 
 
-def refit_pools(con, encoder: str, specs: list[MethodSpec], todo: dict[str, dict[str, set]]
+def load_pools(con, encoder: str, specs: list[MethodSpec], todo: dict[str, dict[str, set]]) -> dict[str, dict]:
+    """{pool: {units, data, extra, current}}: everything fitting the stale pools needs, read in one go (the fit then
+    runs with no connection held)."""
+    every = store.models_with(con, encoder)
+    out = {}
+    for pool in sorted(todo):
+        units = sorted(u for u in every if u[1] == pool)
+        data, extra = pool_data(con, encoder, units, any(s.calibrate for s in specs))
+        extra["labels"] = data.labels
+        out[pool] = {"units": units, "data": data, "extra": extra,
+                     "current": {s.name: store.current_priors(con, encoder, s.name, pool) for s in specs}}
+    return out
+
+
+def refit_pools(loaded: dict[str, dict], encoder: str, specs: list[MethodSpec], todo: dict[str, dict[str, set]]
                 ) -> tuple[list[dict], dict, dict]:
     """(operator rows to write, {(method, pool): router}, {pool: why}) for the stale pools: every unit of the pool is
     fitted (the prior and the gate depend on all of them); a unit gets a new version when its statistics changed or,
     for a shrinking method, the pool's prior did."""
     rows, routers, why = [], {}, {}
-    for pool in sorted(todo):
-        units = sorted(u for u in store.models_with(con, encoder) if u[1] == pool)
-        data, extra = pool_data(con, encoder, units, any(s.calibrate for s in specs))
-        extra["labels"] = data.labels
-        current = {s.name: store.current_priors(con, encoder, s.name, pool) for s in specs}
+    for pool, got in loaded.items():
+        units, data, extra, current = got["units"], got["data"], got["extra"], got["current"]
         reasons = {"units": len(units), "stale": sorted({u[0] for s in todo[pool].values() for u in s})}
         for spec in specs:
             fit = fit_pool(data, spec)
