@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from tasks.evaldata import EvalData, Fold, train_rows
+from tasks.routing_metrics import auc
 
 K_GRID = (11, 21, 41, 81, 131, 201, 301)
 
@@ -35,8 +36,6 @@ def _knn_curves(data: EvalData, train: np.ndarray, rows: np.ndarray, ks: tuple[i
 
 def knn(data: EvalData, fold: Fold, ks: tuple[int, ...] = K_GRID, **_) -> dict:
     """Mean correctness of each model on the k training prompts nearest the prompt, k tuned on validation AUC."""
-    from tasks.evaluate import auc
-
     k = ks[0]
     if len(ks) > 1 and len(fold.val):
         known = ~np.isnan(data.Y[fold.val])

@@ -5,25 +5,15 @@ import time
 from typing import Callable
 
 import numpy as np
-from scipy.stats import rankdata
 
 from tasks import baselines
 from tasks import operators as ops
 from tasks import routing_metrics as rm
+from tasks.routing_metrics import auc
 from tasks.evaldata import ALIASES, EvalData, Fold, model_stats, splits
 from tasks.evaluation_costs import cost_scores
 from tasks.operators import serving as route
 from tasks.operators.fitting import PoolData, fit_pool
-
-
-def auc(score: np.ndarray, label: np.ndarray) -> float:
-    """Area under the ROC curve of SCORE for boolean LABEL (ties count one half)."""
-    pos = label.astype(bool)
-    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
-    if not n_pos or not n_neg:
-        return float("nan")
-    r = rankdata(score)
-    return float((r[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
 def best_single(data: EvalData, train: np.ndarray) -> int:
@@ -80,14 +70,30 @@ def operator_method(spec: ops.MethodSpec, *, probabilities: bool = False, gate: 
     return run
 
 
+def gated(method: Callable) -> Callable:
+    """METHOD (a baseline that gives probabilities) behind the same gate as the operators: it also scores the
+    validation prompts, and the margin to leave the best single model is tuned on them."""
+    def run(data: EvalData, fold: Fold, **kw) -> dict:
+        n = len(fold.test)
+        both = Fold(fold.name, fold.train, fold.val, np.concatenate([fold.test, fold.val]), fold.new)
+        out = method(data, both, **kw)
+        S, res = out["score"], dict(out, score=out["score"][:n])
+        if len(fold.val):
+            best, margin = route.gate(S[n:], data.Y[fold.val], best_single(data, fold.train))
+            res["params"] = {**out.get("params", {}), "margin": margin}
+            res["choice"] = route.route(S[:n], best, margin)
+        return res
+    return run
+
+
 METHODS: dict[str, Callable] = {
     "base_rate": baselines.base_rate,
     "paper": operator_method(ops.MethodSpec("paper", 1.0, 0.1, centred=False, calibrate=False)),
     "paper_centred": operator_method(ops.MethodSpec("paper_centred", 1.0, 0.1, centred=True, calibrate=False)),
     "centred": operator_method(ops.CENTRED, probabilities=True, gate=True),
-    "knn": baselines.knn,
-    "logistic": baselines.logistic,
-    "matrix_factorisation": baselines.matrix_factorisation,
+    "knn": gated(baselines.knn),
+    "logistic": gated(baselines.logistic),
+    "matrix_factorisation": gated(baselines.matrix_factorisation),
     "default": operator_method(ops.DEFAULT, probabilities=True, gate=True),
 }
 DEFAULT_METHOD = "default"

@@ -144,3 +144,15 @@ def strong_weak_curve(p_strong, p_weak, y_strong, y_weak,
     gain = np.r_[0.0, np.cumsum(ys - yw)]            # gain[k]: extra correct answers sending the top k to strong
     k = np.clip(np.rint(np.asarray(shares, float) * n).astype(int), 0, n)
     return k / n, (yw.sum() + gain[k]) / n
+
+
+def auc(score, label) -> float:
+    """Area under the ROC curve of SCORE for boolean LABEL (ties count one half); NaN without both classes."""
+    from scipy.stats import rankdata
+
+    pos = np.asarray(label).astype(bool)
+    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
+    if not n_pos or not n_neg:
+        return float("nan")
+    r = rankdata(score)
+    return float((r[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
