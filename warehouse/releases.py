@@ -16,8 +16,8 @@ RELEASE_COLUMNS = ["hub_id", "author", "sha", "created_at", "last_modified", "do
 
 
 def newest_release(con: duckdb.DuckDBPyConnection, source: str = "hub-api") -> datetime | None:
-    """The newest creation time among the releases a source stored (None when there are none)."""
-    return query(con, "release_watermark", source=source).fetchall()[0][0]
+    """The newest creation time, not later than now, among the releases a source stored (None when none)."""
+    return query(con, "release_watermark", source=source, now=utcnow()).fetchall()[0][0]
 
 
 def remote_sha_loaded(con: duckdb.DuckDBPyConnection, source: str, uri: str, remote_sha: str) -> bool:
