@@ -18,8 +18,7 @@ from tasks.releases import ingest_releases
 from warehouse import connect
 from warehouse.loads import record_failure, utcnow
 
-M, L, H = "mmlu-pro", "long", "hub-api"
-BAD_PROMPT = {"question": "x" * 200_001}
+M, L, H, R = "mmlu-pro", "long", "hub-api", "routerbench"
 HEAD = "model,benchmark,prompt_id,prompt,correct\n"
 ZIP = "model_outputs_Fuzz_5shots.zip"
 CASES = [
@@ -52,8 +51,8 @@ CASES = [
         ("id-float", {"question_id": 1.5}, "is float"), ("id-bool", {"question_id": True}, "is bool"),
         ("id-list", {"question_id": [1]}, "is list"), ("id-null", {"question_id": None}, "empty question_id"),
         ("question-surrogate", {"question": "bad \ud800 text"}, "not valid UTF-8"),
-        ("question-too-long", BAD_PROMPT, "characters long"), ("question-dict", {"question": {"x": 1}}, "is dict"),
-        ("options-str", {"options": "A,B"}, "options is not a list"),
+        ("question-too-long", {"question": "x" * 200_001}, "characters long"),
+        ("options-str", {"options": "A,B"}, "options is not a list"), ("question-dict", {"question": {}}, "is dict"),
         ("option-dict", {"options": [{"x": 1}]}, "option 0 is dict"), ("pred-int", {"pred": 3}, "pred is int"),
         ("answer-empty", {"answer": " "}, "empty answer"), ("record-str", "not an object", "not a JSON object"),
         ("record-null", None, "not a JSON object"), ("src-int", {"src": 5}, "src is int")]],
@@ -128,29 +127,28 @@ CASES = [
     u.Case("long-unknown-extension", L, lambda: {"t.txt": b"x"}, "failed", "unknown long-table extension",
            source="t.txt"),
     # --- RouterBench: CSV rows and pickles ------------------------------------------------------------------
-    u.Case("rb-truncated-row", "routerbench", lambda: u.rb_csv("b.1,['Cut prompt'],fz,1.0"), "partial", "truncated"),
-    u.Case("rb-cost-text", "routerbench", lambda: u.rb_csv("b.1,['P'],fz,1.0,cheap\n"), "partial", "is not a number"),
-    u.Case("rb-cost-negative", "routerbench", lambda: u.rb_csv("b.1,['P'],fz,1.0,-1\n"), "partial", "negative"),
-    u.Case("rb-cost-inf", "routerbench", lambda: u.rb_csv("b.1,['P'],fz,1.0,inf\n"), "partial", "finite"),
-    u.Case("rb-score-maybe", "routerbench", lambda: u.rb_csv("b.1,['P'],fz,maybe,0.1\n"), "partial", "not a number"),
-    u.Case("rb-score-high", "routerbench", lambda: u.rb_csv("b.1,['P'],fz,1.5,0.1\n"), "partial", "outside [0, 1]"),
-    u.Case("rb-score-yes", "routerbench", lambda: u.rb_csv("b.1,['P'],fz,yes,0.1\n"), "ok"),
-    u.Case("rb-empty-prompt", "routerbench", lambda: u.rb_csv("b.1,,fz,1.0,0.1\n"), "partial", "empty prompt"),
-    u.Case("rb-deep-literal", "routerbench", lambda: u.rb_csv("b.1," + "[" * 5000 + "]" * 5000 + ",fz,1,0\n"), "ok"),
-    u.Case("rb-missing-column", "routerbench", lambda: {"rb.csv": b"sample_id,prompt\n1,x\n"}, "failed", "eval_name"),
-    u.Case("rb-no-models", "routerbench", lambda: {"rb.csv": b"sample_id,prompt,eval_name\n1,x,y\n"}, "failed",
+    u.Case("rb-truncated-row", R, lambda: u.rb_csv("b.1,['Cut prompt'],fz,1.0"), "partial", "truncated"),
+    u.Case("rb-cost-text", R, lambda: u.rb_csv("b.1,['P'],fz,1.0,cheap\n"), "partial", "is not a number"),
+    u.Case("rb-cost-negative", R, lambda: u.rb_csv("b.1,['P'],fz,1.0,-1\n"), "partial", "negative"),
+    u.Case("rb-cost-inf", R, lambda: u.rb_csv("b.1,['P'],fz,1.0,inf\n"), "partial", "finite"),
+    u.Case("rb-score-maybe", R, lambda: u.rb_csv("b.1,['P'],fz,maybe,0.1\n"), "partial", "not a number"),
+    u.Case("rb-score-high", R, lambda: u.rb_csv("b.1,['P'],fz,1.5,0.1\n"), "partial", "outside [0, 1]"),
+    u.Case("rb-score-yes", R, lambda: u.rb_csv("b.1,['P'],fz,yes,0.1\n"), "ok"),
+    u.Case("rb-empty-prompt", R, lambda: u.rb_csv("b.1,,fz,1.0,0.1\n"), "partial", "empty prompt"),
+    u.Case("rb-deep-literal", R, lambda: u.rb_csv("b.1," + "[" * 5000 + "]" * 5000 + ",fz,1,0\n"), "ok"),
+    u.Case("rb-missing-column", R, lambda: {"rb.csv": b"sample_id,prompt\n1,x\n"}, "failed", "eval_name"),
+    u.Case("rb-no-models", R, lambda: {"rb.csv": b"sample_id,prompt,eval_name\n1,x,y\n"}, "failed",
            "no model score columns"),
-    u.Case("pkl-os-system", "routerbench", lambda: u.evil_pickle(os.system, f"touch {u.MARKER}"), "failed",
+    u.Case("pkl-os-system", R, lambda: u.evil_pickle(os.system, f"touch {u.MARKER}"), "failed",
            "unsafe pickle not loaded"),
-    u.Case("pkl-eval", "routerbench", lambda: u.evil_pickle(eval, f"open('{u.MARKER}', 'w')"), "failed",
-           "builtins.eval"),
-    u.Case("pkl-popen", "routerbench", lambda: u.evil_pickle(subprocess.Popen, ["touch", str(u.MARKER)]), "failed",
+    u.Case("pkl-eval", R, lambda: u.evil_pickle(eval, f"open('{u.MARKER}', 'w')"), "failed", "builtins.eval"),
+    u.Case("pkl-popen", R, lambda: u.evil_pickle(subprocess.Popen, ["touch", str(u.MARKER)]), "failed",
            "subprocess.Popen"),
-    u.Case("pkl-dotted-name", "routerbench", lambda: {"rb.pkl": u.dotted_global()}, "failed", "unsafe pickle"),
-    u.Case("pkl-not-dataframe", "routerbench", lambda: {"rb.pkl": pickle.dumps({"a": [1, 2]})}, "failed",
-           "holds a dict"),
-    u.Case("pkl-garbage", "routerbench", lambda: {"rb.pkl": b"\x80\x04garbage"}, "failed",
-           "not a readable pandas pickle"),
+    u.Case("pkl-dotted-name", R, lambda: {"rb.pkl": u.dotted_global()}, "failed", "unsafe pickle"),
+    u.Case("pkl-bytearray-bomb", R, lambda: {"rb.pkl": b"cbuiltins\nbytearray\n(L10000000000000L\ntR."},
+           "failed", "bytearray(int)"),
+    u.Case("pkl-not-dataframe", R, lambda: {"rb.pkl": pickle.dumps({"a": [1, 2]})}, "failed", "holds a dict"),
+    u.Case("pkl-garbage", R, lambda: {"rb.pkl": b"\x80\x04garbage"}, "failed", "not a readable pandas pickle"),
     # --- Hub listings ------------------------------------------------------------------------------------------
     *[u.Case(f"hub-{name}", H, (lambda e=e: u.hub([u.hub_entry(**e)])), "partial", reason) for name, e, reason in [
         ("downloads-1e20-int", {"downloads": 10**20}, "outside 0..2^63-1"),
@@ -175,13 +173,13 @@ TABLES = ("models", "prompts", "prompt_versions", "results", "result_changes", "
 def stocked(tmp_path_factory):
     """A warehouse holding good data of every format (the base each case's copy starts from)."""
     base = tmp_path_factory.mktemp("stocked")
-    for fmt, files in ((M, u.mmlu_records({}, "Stock")), (L, u.long_jsonl()), ("routerbench", u.rb_csv())):
+    for fmt, files in ((M, u.mmlu_records({}, "Stock")), (L, u.long_jsonl()), (R, u.rb_csv())):
         for name, data in files.items():
             (base / fmt / name).parent.mkdir(parents=True, exist_ok=True)
             (base / fmt / name).write_bytes(data)
     db = base / "w.duckdb"
     with connect(db) as con:
-        for fmt, src in ((M, base / M), (L, base / L), ("routerbench", base / "routerbench"),
+        for fmt, src in ((M, base / M), (L, base / L), (R, base / R),
                          ("lm-eval", FIXTURES / "lm_eval")):
             items, missing = expand_sources(fmt, [str(src)])
             assert not missing and all(ingest_item(con, fmt, it).status == "ok" for it in items)
@@ -232,7 +230,7 @@ def test_bad_input_gets_its_status_and_changes_nothing_stored(case, stocked, tmp
 
 
 
-@pytest.mark.parametrize("fmt", [M, L, "lm-eval", "routerbench", H])
+@pytest.mark.parametrize("fmt", [M, L, "lm-eval", R, H])
 def test_a_cli_batch_of_every_bad_input_of_a_format_has_no_traceback(fmt, tmp_path):
     """All cases of a format in one folder, one `taskspace ingest` process: exit 1, counts per status, no traceback."""
     cases = [c for c in CASES if c.fmt == fmt and not c.source]
