@@ -13,6 +13,7 @@ from tasks.backfill import check_range, in_range, pick_sources
 from tasks.config import load_config
 from tasks.ingest import expand_sources, totals
 from tasks.pipeline import changed_rows
+from tasks.sources.redact import hide
 from warehouse.loads import LoadSummary
 from warehouse.pipeline_runs import finish_run, start_run
 
@@ -32,7 +33,7 @@ def backfill(db: str | None = None, config: str | None = None, from_date: date |
     for src in chosen:
         if src.kind == "releases":
             since = from_date.isoformat() if from_date else src.since
-            state = ingest_releases(format=src.format, source=src.location, db=db, since=since, force=True,
+            state = ingest_releases(format=src.format, source=hide(src.location), db=db, since=since, force=True,
                                     return_state=True)
             data = state.result(raise_on_failure=False)
             steps[src.name] = {"kind": "releases", **(data if isinstance(data, dict) else {"error": str(data)})}

@@ -14,6 +14,7 @@ from tasks.releases import Fetched, fetch_hub, fetch_leaderboard, load_fetched, 
 from tasks.sources.base import InputError
 from tasks.sources.http import FetchError
 from tasks.sources.hub_api import hub_token
+from tasks.sources.redact import hide, redact, reveal
 from warehouse import connect
 
 ReleasesFormat = Literal["hub-api", "open-llm-leaderboard"]
@@ -41,8 +42,8 @@ def stop_mark_task(db: str, since: datetime | None) -> datetime | None:
       retry_delay_seconds=[10, 60], retry_jitter_factor=0.5, retry_condition_fn=_retryable)
 def fetch_task(format: str, source: str | None, mark: datetime | None, page_size: int, max_pages: int,
                token_secret: str | None) -> list[Fetched]:
-    """Read the input(s); the token is resolved here so it never travels as a task parameter."""
-    token = hub_token(token_secret)
+    """Read the input(s); the token and a hidden URL's secrets are resolved here, never task parameters."""
+    token, source = hub_token(token_secret), reveal(source) if source else source
     if format == "hub-api":
         return fetch_hub(source, mark=mark, page_size=page_size, max_pages=max_pages, token=token)
     return fetch_leaderboard(source, token=token)
@@ -70,11 +71,11 @@ def ingest_releases(format: ReleasesFormat, source: str | None = None, db: str =
     logger = get_run_logger()
     mark = stop_mark_task(db, since) if format == "hub-api" else None
     try:
-        fetched = fetch_task(format, source, mark, page_size, max_pages, token_secret)
+        fetched = fetch_task(format, source and hide(source), mark, page_size, max_pages, token_secret)
     except (InputError, FetchError, OSError) as exc:  # nothing fetched is stored: a later run starts over
-        fetched = [Fetched(str(source), error=str(exc))]
+        fetched = [Fetched(str(redact(source)), error=str(exc))]
     if not fetched:
-        fetched = [Fetched(str(source), error=f"{source}: no {format} inputs found")]
+        fetched = [Fetched(str(redact(source)), error=f"{redact(source)}: no {format} inputs found")]
     loads = [load_task(db, format, got, since, force) for got in fetched]
     links = link_task(db)
     with connect(db) as con:

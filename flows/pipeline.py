@@ -13,6 +13,7 @@ from flows.publish_selection import publish_selection
 from flows.refresh_operators import refresh_operators
 from tasks.config import load_config
 from tasks.pipeline import EVAL_KEYS, changed_rows, run_markdown, step_outcome, subflow_outcome
+from tasks.sources.redact import hide
 from warehouse import connect
 from warehouse.pipeline_runs import finish_run, start_run
 
@@ -33,10 +34,11 @@ def pipeline(config: str | None = None, db: str | None = None) -> dict:
     run_id = start_run(db, "pipeline", cfg.model_dump() | {"db": db}, flow_run.get_id())
     steps: dict[str, dict] = {}
     for src in cfg.sources:
+        location = hide(src.location)   # Prefect (parameters, task names, its database) sees no secret
         if src.kind == "results":
-            state = ingest_results(format=src.format, sources=[src.location], db=db, return_state=True)
+            state = ingest_results(format=src.format, sources=[location], db=db, return_state=True)
         else:
-            state = ingest_releases(format=src.format, source=src.location, db=db, since=src.since,
+            state = ingest_releases(format=src.format, source=location, db=db, since=src.since,
                                     return_state=True)
         steps[f"ingest {src.name}"] = step_outcome(src, state)
         if steps[f"ingest {src.name}"]["status"] == "failed":

@@ -5,6 +5,7 @@ import logging
 
 from tasks.sources import InputError, SourceItem, checksum, list_items, parser_for
 from tasks.sources.http import FetchError
+from tasks.sources.redact import redact, redact_text
 from warehouse.loads import LoadSummary, is_unchanged, record_failure, utcnow, write_load
 from warehouse.releases import remember_remote_sha, remote_sha_loaded  # issue 3: remote (git blob) shas
 
@@ -27,18 +28,16 @@ def ingest_item(con, fmt: str, item: SourceItem, *, force: bool = False) -> Load
                 remember_remote_sha(con, fmt, item.uri, item.sha256)
             return LoadSummary(fmt, item.uri, "skipped", sha256=sha)
         parsed = parser_for(fmt)(blobs, item.uri)
-    except (InputError, FetchError, OSError, UnicodeDecodeError) as exc:
-        msg = str(exc) if item.uri in str(exc) else f"{item.uri}: {exc}"
-        log.error("load failed: %s", msg)
-        return record_failure(con, source=fmt, uri=item.uri, sha256=sha, error=msg, started_at=started)
+    except (InputError, FetchError, OSError) as exc:
+        return _failed(con, fmt, item, sha, str(exc), started)
+    except Exception as exc:  # any other parser error: this input fails alone, with the reason, no traceback
+        return _failed(con, fmt, item, sha, f"cannot parse ({type(exc).__name__}: {str(exc)[:500]})", started)
     rejected = [(r.position, r.reason, r.raw) for r in parsed.rejected]
     try:
         summary = write_load(con, source=fmt, uri=item.uri, sha256=sha, records=parsed.records,
                              rejected=rejected, started_at=started)
     except Exception as exc:  # the transaction rolled back: nothing stored changed
-        msg = f"{item.uri}: write failed, nothing stored ({type(exc).__name__}: {exc})"
-        log.error("load failed: %s", msg)
-        return record_failure(con, source=fmt, uri=item.uri, sha256=sha, error=msg, started_at=started)
+        return _failed(con, fmt, item, sha, f"write failed, nothing stored ({type(exc).__name__}: {exc})", started)
     if item.sha256:  # issue 3: the next listing with this remote sha skips the item unfetched
         remember_remote_sha(con, fmt, item.uri, item.sha256)
     if summary.rows_rejected:
@@ -46,17 +45,25 @@ def ingest_item(con, fmt: str, item: SourceItem, *, force: bool = False) -> Load
     return summary
 
 
+def _failed(con, fmt: str, item: SourceItem, sha: str | None, error: str, started) -> LoadSummary:
+    """Log one input as failed, with an error that names it (secrets redacted)."""
+    msg = redact_text(error if item.uri in error else f"{item.uri}: {error}")
+    log.error("load failed: %s", msg)
+    return record_failure(con, source=fmt, uri=item.uri, sha256=sha, error=msg, started_at=started)
+
+
 def expand_sources(fmt: str, sources: list[str]) -> tuple[list[SourceItem], list[LoadSummary]]:
     """Items of every SOURCE, plus a failed summary for each SOURCE that does not exist."""
     items, missing = [], []
     for src in sources:
+        shown = redact(src)
         try:
             found = list_items(fmt, src)
-        except InputError as exc:
-            missing.append(LoadSummary(fmt, src, "failed", error=str(exc)))
+        except (InputError, OSError) as exc:
+            missing.append(LoadSummary(fmt, shown, "failed", error=redact_text(str(exc))))
             continue
         if not found:
-            missing.append(LoadSummary(fmt, src, "failed", error=f"{src}: no {fmt} inputs found"))
+            missing.append(LoadSummary(fmt, shown, "failed", error=f"{shown}: no {fmt} inputs found"))
         items.extend(found)
     return items, missing
 

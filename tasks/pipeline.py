@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from tasks.config import SourceConfig
+from tasks.sources.redact import redact, redact_text
 
 
 def offline_hint(src: SourceConfig, error: str) -> str:
     """The error of a failed live source, with the URL and how to use a local mirror instead."""
     if not src.is_url:
-        return error
-    return (f"source {src.name!r}: cannot read {src.location} ({error}). If this machine is offline, mirror it "
-            f"locally and set `location` of [[sources]] name = {src.name!r} in the config to the local path.")
+        return redact_text(error)
+    return (f"source {src.name!r}: cannot read {redact(src.location)} ({redact_text(error)}). If this machine is "
+            f"offline, mirror it locally and set `location` of [[sources]] name = {src.name!r} in the config to "
+            f"the local path.")
 
 
 def step_outcome(src: SourceConfig, state) -> dict:
@@ -17,7 +19,7 @@ def step_outcome(src: SourceConfig, state) -> dict:
     out = subflow_outcome(state)
     if out["status"] == "failed":
         out["error"] = offline_hint(src, "; ".join(out.get("errors") or []) or out["error"])
-    out["kind"], out["format"], out["location"] = src.kind, src.format, src.location
+    out["kind"], out["format"], out["location"] = src.kind, src.format, redact(src.location)
     return out
 
 

@@ -53,7 +53,7 @@ def is_past(models: list, mark: datetime | None) -> bool:
     for m in models:
         try:
             created = hub_api.parse_time(m.get("createdAt")) if isinstance(m, dict) else None
-        except ValueError:
+        except (ValueError, OverflowError):
             continue
         if created is None or created < mark:
             return True
@@ -117,7 +117,11 @@ def load_hub(con, got: Fetched, *, since: datetime | None = None, force: bool = 
                                    started_at=started)) | extra
     if not force and not got.live and is_unchanged(con, "hub-api", got.uri, got.sha256):
         return _out(LoadSummary("hub-api", got.uri, "skipped", sha256=got.sha256)) | extra
-    rows, rej = hub_api.release_rows(got.models, got.uri)
+    try:
+        rows, rej = hub_api.release_rows(got.models, got.uri)
+    except Exception as exc:  # entries are checked one by one; this is a last guard, not a code path
+        return _out(record_failure(con, source="hub-api", uri=got.uri, sha256=got.sha256, started_at=started,
+                                   error=f"{got.uri}: cannot read the listing ({type(exc).__name__}: {exc})")) | extra
     if since is not None:
         keep = rows.filter(pl.col("created_at") >= since)
         extra["older_than_since"] = rows.height - keep.height
@@ -137,9 +141,9 @@ def load_leaderboard(con, got: Fetched, *, force: bool = False) -> dict:
         return _out(LoadSummary(src, got.uri, "skipped", sha256=got.sha256))
     try:
         models, scores, rej = open_llm_leaderboard.parse(got.blob, got.uri.rsplit("/", 1)[-1], got.uri)
-    except InputError as exc:
-        return _out(record_failure(con, source=src, uri=got.uri, sha256=got.sha256, error=str(exc),
-                                   started_at=started))
+    except Exception as exc:  # InputError names the file; anything else is reported with its type
+        error = str(exc) if isinstance(exc, InputError) else f"{got.uri}: cannot parse ({type(exc).__name__}: {exc})"
+        return _out(record_failure(con, source=src, uri=got.uri, sha256=got.sha256, error=error, started_at=started))
     return _out(write_leaderboard(con, source=src, uri=got.uri, sha256=got.sha256, models=models, scores=scores,
                                   rejected=_rejected(rej), started_at=started))
 

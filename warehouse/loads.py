@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import duckdb
 import polars as pl
 
+from tasks.sources.redact import redact, redact_text
 from warehouse.db import query, registered, write_lock
 from warehouse.keys import with_keys
 
@@ -92,7 +93,7 @@ def write_load(con: duckdb.DuckDBPyConnection, *, source: str, uri: str, sha256:
                                   counts["new"], counts["updated"], counts["unchanged"], len(rejected), None, models)
             error = f"{len(rejected)} record(s) rejected, see rejected_records" if rejected else None
             summary.error = error
-            _log(con, summary, started_at)
+            log_load(con, summary, started_at)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -106,7 +107,7 @@ def record_failure(con: duckdb.DuckDBPyConnection, *, source: str, uri: str, sha
     with write_lock:
         load_id = next_load_id(con)
         summary = LoadSummary(source, uri, "failed", load_id, sha256, error=error)
-        _log(con, summary, started_at)
+        log_load(con, summary, started_at)
     return summary
 
 
@@ -115,7 +116,8 @@ def next_load_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT nextval('load_id_seq')").fetchall()[0][0]
 
 
-def _log(con: duckdb.DuckDBPyConnection, s: LoadSummary, started_at: datetime) -> None:
-    query(con, "insert_load", load_id=s.load_id, source=s.source, uri=s.uri, sha256=s.sha256, status=s.status,
-          rows_new=s.rows_new, rows_updated=s.rows_updated, rows_skipped=s.rows_skipped,
-          rows_rejected=s.rows_rejected, error=s.error, started_at=started_at, finished_at=utcnow())
+def log_load(con: duckdb.DuckDBPyConnection, s: LoadSummary, started_at: datetime) -> None:
+    """One loads row; the uri and error are redacted here too, whatever the caller passed."""
+    query(con, "insert_load", load_id=s.load_id, source=s.source, uri=redact(s.uri), sha256=s.sha256,
+          status=s.status, rows_new=s.rows_new, rows_updated=s.rows_updated, rows_skipped=s.rows_skipped,
+          rows_rejected=s.rows_rejected, error=redact_text(s.error), started_at=started_at, finished_at=utcnow())

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from tasks.sources.redact import redact_text
 from warehouse.db import connect, query, write_lock
 from warehouse.loads import utcnow
 
@@ -11,7 +12,7 @@ def start_run(db: str, kind: str, config: dict, flow_run_id: str | None) -> int:
     """A new pipeline_runs row in state 'running'; returns its run_id."""
     with write_lock, connect(db) as con:
         return query(con, "pipeline_run_start", kind=kind, flow_run_id=flow_run_id,
-                     config=json.dumps(config, default=str), now=utcnow()).fetchall()[0][0]
+                     config=redact_text(json.dumps(config, default=str)), now=utcnow()).fetchall()[0][0]
 
 
 def finish_run(db: str, run_id: int, summary: dict, error: str | None = None) -> None:
@@ -21,4 +22,5 @@ def finish_run(db: str, run_id: int, summary: dict, error: str | None = None) ->
               rows_new=summary.get("rows_new", 0), rows_updated=summary.get("rows_updated", 0),
               embedded=summary.get("embedded", 0), operators_refit=summary.get("operators_refit", 0),
               evaluated=bool(summary.get("evaluated")), published=bool(summary.get("published")),
-              steps=json.dumps(summary.get("steps", {}), default=str), error=error, now=utcnow()).fetchall()
+              steps=redact_text(json.dumps(summary.get("steps", {}), default=str)), error=redact_text(error),
+              now=utcnow()).fetchall()

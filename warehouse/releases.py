@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 
 from warehouse.db import query, read_sql, registered, transaction, write_lock
-from warehouse.loads import LoadSummary, next_load_id, utcnow
+from warehouse.loads import LoadSummary, log_load, next_load_id, utcnow
 
 RELEASE_COLUMNS = ["hub_id", "author", "sha", "created_at", "last_modified", "downloads", "likes", "pipeline_tag",
                    "library_name", "gated", "private", "disabled", "base_models", "base_model_relation", "license",
@@ -16,8 +16,8 @@ RELEASE_COLUMNS = ["hub_id", "author", "sha", "created_at", "last_modified", "do
 
 
 def newest_release(con: duckdb.DuckDBPyConnection, source: str = "hub-api") -> datetime | None:
-    """The newest creation time among the releases a source stored (None when there are none)."""
-    return query(con, "release_watermark", source=source).fetchall()[0][0]
+    """The newest creation time, not later than now, among the releases a source stored (None when none)."""
+    return query(con, "release_watermark", source=source, now=utcnow()).fetchall()[0][0]
 
 
 def remote_sha_loaded(con: duckdb.DuckDBPyConnection, source: str, uri: str, remote_sha: str) -> bool:
@@ -54,12 +54,6 @@ def _reject(con, load_id: int, rejected: list[tuple[int, str, str]]) -> None:
     con.execute("INSERT INTO rejected_records SELECT * FROM rejected_stage; DROP TABLE rejected_stage")
 
 
-def _log(con, s: LoadSummary, started_at: datetime) -> None:
-    query(con, "insert_load", load_id=s.load_id, source=s.source, uri=s.uri, sha256=s.sha256, status=s.status,
-          rows_new=s.rows_new, rows_updated=s.rows_updated, rows_skipped=s.rows_skipped,
-          rows_rejected=s.rows_rejected, error=s.error, started_at=started_at, finished_at=utcnow())
-
-
 def _write(con, *, source: str, uri: str, sha256: str | None, rejected: list, started_at: datetime,
            always_log: bool, steps) -> LoadSummary:
     """Run one load's statements in a transaction; with nothing new, changed or rejected and not always_log,
@@ -83,7 +77,7 @@ def _write(con, *, source: str, uri: str, sha256: str | None, rejected: list, st
             s = LoadSummary(source, uri, "partial" if rejected else "ok", load_id, sha256, counts["new"],
                             counts["updated"], counts["unchanged"], len(rejected),
                             f"{len(rejected)} record(s) rejected, see rejected_records" if rejected else None)
-            _log(con, s, started_at)
+            log_load(con, s, started_at)
             con.execute("COMMIT")
             return s
         except BaseException:

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import json
 import posixpath
 import urllib.parse
 from pathlib import Path
 
-from tasks.sources import github, lm_eval, long, mmlu_pro, routerbench
+from tasks.sources import github, limits, lm_eval, long, mmlu_pro, routerbench
 from tasks.sources.base import InputError, Parsed, Rejected, SourceItem, checksum
 from tasks.sources.http import FetchError, fetch
+from tasks.sources.redact import public_url, reveal
 
 # format -> (parser, glob patterns for files inside a directory)
 FORMATS = {
@@ -36,7 +36,10 @@ def _file_item(path: Path) -> SourceItem:
 
 def _lm_eval_item(results_path: Path) -> SourceItem:
     """One lm-eval run: a results_<ts>.json and the samples_*_<ts>.jsonl files beside it."""
-    ts = lm_eval.RESULTS_RE.search(results_path.name).group("ts")
+    m = lm_eval.RESULTS_RE.search(results_path.name)
+    if not m:
+        raise InputError(f"{results_path}: not an lm-eval run (expected a results_<timestamp>.json file or its folder)")
+    ts = m.group("ts")
 
     def fetch_run():
         files = [results_path, *sorted(results_path.parent.glob(f"samples_*_{ts}.jsonl"))]
@@ -47,6 +50,7 @@ def _lm_eval_item(results_path: Path) -> SourceItem:
 def list_items(fmt: str, source: str) -> list[SourceItem]:
     """The items a SOURCE (file, directory or http(s) URL) holds for a format, in a stable order."""
     parser_for(fmt)
+    source = reveal(source)   # a location a flow hid from Prefect: the real URL, to fetch
     if source.startswith(("http://", "https://")):
         try:
             return _url_items(fmt, source)
@@ -73,8 +77,8 @@ def _url_items(fmt: str, url: str) -> list[SourceItem]:
         return _github_items(fmt, github.list_files(rp))
     name = posixpath.basename(urllib.parse.urlsplit(url).path.rstrip("/"))
     if fmt == "lm-eval" and lm_eval.RESULTS_RE.search(name):
-        return [SourceItem(github.public_url(url), lambda: _lm_eval_run_from_url(url))]
-    return [SourceItem(github.public_url(url), lambda: {name: fetch(url)[0]})]
+        return [SourceItem(public_url(url), lambda: _lm_eval_run_from_url(url))]
+    return [SourceItem(public_url(url), lambda: {name: fetch(url)[0]})]
 
 
 def _github_items(fmt: str, files: list[github.RemoteFile]) -> list[SourceItem]:
@@ -89,7 +93,7 @@ def _github_items(fmt: str, files: list[github.RemoteFile]) -> list[SourceItem]:
                       and g.name.startswith("samples_") and g.name.endswith(f"_{ts}.jsonl")]
         remote = group[0].sha if len(group) == 1 else hashlib.sha1(
             "".join(f"{g.name}\0{g.sha}\n" for g in sorted(group, key=lambda g: g.name)).encode()).hexdigest()
-        items.append(SourceItem(github.public_url(f.download_url),
+        items.append(SourceItem(public_url(f.download_url),
                                 lambda group=group: {g.name: github.download(g) for g in group}, remote))
     return items
 
@@ -99,11 +103,11 @@ def _lm_eval_run_from_url(url: str) -> dict[str, bytes]:
     base, name = url.split("?", 1)[0].rsplit("/", 1)
     ts = lm_eval.RESULTS_RE.search(name).group("ts")
     body = fetch(url)[0]
-    try:
-        results = json.loads(body)
-        tasks = sorted((results.get("configs") or results.get("results") or {}).keys())
-    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError) as exc:
-        raise InputError(f"{github.public_url(url)}: results file is not a JSON object ({exc})") from exc
+    results = limits.load_json(body, public_url(url), name)
+    listed = results.get("configs") or results.get("results") if isinstance(results, dict) else None
+    if not isinstance(listed, dict):
+        raise InputError(f"{public_url(url)}: results file is not a JSON object with 'configs' or 'results'")
+    tasks = sorted(listed)
     blobs = {name: body}
     for task in tasks:
         sample = f"samples_{task}_{ts}.jsonl"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from tasks.sources.base import InputError
 from tasks.sources.http import FetchError, fetch, same_origin
+from tasks.sources.redact import public_url
 
 DEFAULT_API = "https://api.github.com"
 WEB_HOSTS = ("github.com", "www.github.com")
@@ -120,8 +121,3 @@ def download(f: RemoteFile) -> bytes:
             return data
     raise FetchError(f"GET {public_url(f.download_url)} failed: {len(data)} bytes do not match git blob sha "
                      f"{f.sha} (truncated or changed while listing)", url=public_url(f.download_url), retryable=True)
-
-
-def public_url(url: str) -> str:
-    """The URL without its query (private-repo download URLs carry a token there)."""
-    return urllib.parse.urlsplit(url)._replace(query="", fragment="").geturl()

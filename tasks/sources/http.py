@@ -1,17 +1,19 @@
-"""HTTP fetching for live sources: bounded timeouts, retries with backoff, Retry-After on 429."""
+"""HTTP fetching for live sources: socket timeouts, a total deadline per request, retries, Retry-After on 429."""
 from __future__ import annotations
 
 import email.utils
 import http.client
 import logging
 import os
-import re
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import datetime, timezone
+
+from tasks.sources.redact import redact
 
 DEFAULT_TIMEOUT = float(os.environ.get("TASKSPACE_HTTP_TIMEOUT", "30"))
 DEFAULT_RETRIES = int(os.environ.get("TASKSPACE_HTTP_RETRIES", "4"))
@@ -53,21 +55,6 @@ def backoff_seconds(attempt: int, backoff: float) -> float:
     return min(backoff * (2 ** attempt), MAX_WAIT)
 
 
-_SECRET_PARAM = re.compile(r"token|signature|credential|secret|password|^sig$|key$", re.I)
-
-
-def redact(url: str) -> str:
-    """The URL with the values of secret-looking query parameters (token=, X-Amz-Signature=, ...) hidden."""
-    u = urllib.parse.urlsplit(url)
-    if not u.query:
-        return url
-    pairs = urllib.parse.parse_qsl(u.query, keep_blank_values=True)
-    if not any(_SECRET_PARAM.search(k) for k, _ in pairs):
-        return url
-    q = [(k, "***" if _SECRET_PARAM.search(k) else v) for k, v in pairs]
-    return u._replace(query=urllib.parse.urlencode(q, safe="*/:")).geturl()
-
-
 def same_origin(a: str, b: str) -> bool:
     """True when two URLs share scheme, host and port (credentials may travel between them)."""
     pa, pb = urllib.parse.urlsplit(a), urllib.parse.urlsplit(b)
@@ -86,16 +73,79 @@ class _StripAuthOnRedirect(urllib.request.HTTPRedirectHandler):
         return new
 
 
-_opener = urllib.request.build_opener(_StripAuthOnRedirect)
+class _Deadline:
+    """One request's total deadline: when it passes, the request's sockets are shut down, ending any read."""
+    current = threading.local()
+
+    def __init__(self, seconds: float):
+        self.seconds, self.fired, self.socks = seconds, False, []
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def _fire(self) -> None:
+        self.fired = True
+        for sock in self.socks:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def __enter__(self) -> "_Deadline":
+        _Deadline.current.value = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+        _Deadline.current.value = None
+
+    @staticmethod
+    def track(sock) -> None:
+        dl = getattr(_Deadline.current, "value", None)
+        if dl is not None:
+            dl.socks.append(sock)
+            if dl.fired:
+                dl._fire()
 
 
-def _read(resp, deadline: float | None) -> bytes:
-    """The whole body, chunk by chunk; raises on a short body or when the attempt's deadline passes."""
+class _HTTPConnection(http.client.HTTPConnection):
+    def connect(self):
+        super().connect()
+        _Deadline.track(self.sock)
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    def connect(self):
+        super().connect()
+        _Deadline.track(self.sock)
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_HTTPConnection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_HTTPSConnection, req, context=self._context)
+
+
+_opener = urllib.request.build_opener(_StripAuthOnRedirect, _HTTPHandler, _HTTPSHandler)
+
+
+def deadline_seconds(timeout: float) -> float:
+    """The total time one request may take: $TASKSPACE_HTTP_DEADLINE seconds, else 20 x the socket timeout."""
+    value = os.environ.get("TASKSPACE_HTTP_DEADLINE")
+    return float(value) if value else 20 * timeout
+
+
+def _read(resp, deadline: _Deadline) -> bytes:
+    """The whole body, chunk by chunk; raises on a short body or when the request's deadline passed."""
     parts, n = [], 0
     while True:
-        if deadline is not None and time.monotonic() > deadline:
-            raise TimeoutError(f"body not complete after the deadline ({n} bytes read)")
         chunk = resp.read(CHUNK)
+        if deadline.fired:
+            raise TimeoutError(f"no complete response within {deadline.seconds:g} s ({n + len(chunk)} bytes read)")
         if not chunk:
             break
         parts.append(chunk)
@@ -111,17 +161,18 @@ def fetch(url: str, *, headers: dict[str, str] | None = None, timeout: float = D
           max_seconds: float | None = None) -> tuple[bytes, dict[str, str]]:
     """(body, headers) of a GET; retries 429/5xx/timeouts/truncated bodies, fails at once on other 4xx.
 
-    `timeout` bounds every socket operation; `max_seconds` (default 20 x timeout) bounds one attempt's whole
-    download. Header values (a token) never appear in messages or logs: only the URL and the status do.
+    `timeout` bounds every socket operation; `max_seconds` (default deadline_seconds()) bounds each request
+    as a whole, headers and body: a server that drips bytes is cut off there. Header values (a token) never
+    appear in messages or logs: only the (redacted) URL and the status do.
     """
-    per_try = max_seconds if max_seconds is not None else 20 * timeout
+    per_try = max_seconds if max_seconds is not None else deadline_seconds(timeout)
     shown, last, status = redact(url), "no attempt", None
     for attempt in range(retries + 1):
         req = urllib.request.Request(url, headers={"User-Agent": "taskspace", **(headers or {})})
-        wait = None
+        wait, deadline = None, _Deadline(per_try)
         try:
-            with _opener.open(req, timeout=timeout) as resp:
-                body = _read(resp, time.monotonic() + per_try)
+            with deadline, _opener.open(req, timeout=timeout) as resp:
+                body = _read(resp, deadline)
                 return body, dict(resp.headers.items())
         except urllib.error.HTTPError as exc:
             code = exc.code
@@ -137,6 +188,8 @@ def fetch(url: str, *, headers: dict[str, str] | None = None, timeout: float = D
         except (urllib.error.URLError, http.client.HTTPException, TimeoutError, socket.timeout,
                 ConnectionError, OSError) as exc:
             last = str(getattr(exc, "reason", exc)) or type(exc).__name__
+        if deadline.fired and "within" not in last:
+            last = f"no complete response within {per_try:g} s (the deadline per request)"
         if attempt < retries:
             wait = backoff_seconds(attempt, backoff) if wait is None else wait
             log.warning("GET %s: %s; retry %d/%d in %.1fs", shown, last, attempt + 1, retries, wait)

@@ -5,11 +5,12 @@ import json
 import os
 import re
 import urllib.parse
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
 import polars as pl
 
+from tasks.sources import limits, values
 from tasks.sources.base import InputError, Rejected
 from tasks.sources.http import fetch, same_origin
 
@@ -20,6 +21,8 @@ FIELDS = ("author", "sha", "createdAt", "lastModified", "downloads", "likes", "p
           "gated", "tags", "private", "disabled")
 DEFAULT_QUERY = (("filter", "text-generation"), ("sort", "createdAt"), ("direction", "-1"))
 RELATIONS = ("finetune", "quantized", "adapter", "merge")
+CLOCK_SKEW = timedelta(days=1)   # a timestamp later than now + this is refused as a future date
+MAX_COUNT = 2**63 - 1
 _LINK_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 
 RELEASE_SCHEMA = {
@@ -82,10 +85,7 @@ def auth_headers(url: str, token: str | None, origin: str) -> dict[str, str]:
 
 def parse_page(body: bytes, uri: str) -> list:
     """The JSON list of models a listing page (or a recorded listing file) holds; InputError naming URI."""
-    try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{uri}: not JSON ({exc})") from exc
+    data = limits.load_json(body, uri, "listing")
     if not isinstance(data, list):
         raise InputError(f"{uri}: expected a JSON list of models, got {type(data).__name__}")
     return data
@@ -112,6 +112,15 @@ def parse_time(value) -> datetime | None:
     return None if t.replace(microsecond=0) == UNKNOWN_CREATED else t
 
 
+def past_time(value, name: str, now: datetime | None = None) -> datetime | None:
+    """parse_time(value), refused (ValueError) when it lies in the future: a release cannot be dated later."""
+    t = parse_time(value)
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    if t is not None and t > now + CLOCK_SKEW:
+        raise ValueError(f"{name} {value!r} is in the future")
+    return t
+
+
 def _split_tags(tags: list[str]) -> tuple[list[str], str | None, str | None]:
     """(base models, their relation(s), license(s)) from base_model: and license: tags."""
     plain, related, relations, licenses = [], [], [], []
@@ -133,8 +142,8 @@ def _split_tags(tags: list[str]) -> tuple[list[str], str | None, str | None]:
 def _text(m: dict, name: str) -> str | None:
     v = m.get(name)
     if v is not None and not isinstance(v, str):
-        raise ValueError(f"{name} is {v!r}, expected a string")
-    return v
+        raise ValueError(f"{name} is {v!r:.60}, expected a string")
+    return None if v is None else values.unicode_text(v, name)
 
 
 def _flag(m: dict, name: str) -> bool | None:
@@ -148,7 +157,9 @@ def _count(v, name: str) -> int | None:
     if v is None:
         return None
     if isinstance(v, bool) or not isinstance(v, int):
-        raise ValueError(f"{name} is {v!r}, expected an integer")
+        raise ValueError(f"{name} is {v!r:.60}, expected an integer")
+    if not 0 <= v <= MAX_COUNT:
+        raise ValueError(f"{name} is {v}, outside 0..2^63-1")
     return v
 
 
@@ -159,22 +170,28 @@ def release_row(m) -> dict:
     hub_id = m.get("id") or m.get("modelId")
     if not isinstance(hub_id, str) or not hub_id.strip():
         raise ValueError("no id")
+    values.unicode_text(hub_id, "id")
     tags = m.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise ValueError("tags is not a list of strings")
+    for t in tags:
+        values.unicode_text(t, "tags")
     bases, relation, license_ = _split_tags(tags)
     gated = m.get("gated")
     if gated is not None and not isinstance(gated, (bool, str)):
-        raise ValueError(f"gated is {gated!r}, expected false, 'auto' or 'manual'")
+        raise ValueError(f"gated is {gated!r:.60}, expected false, 'auto' or 'manual'")
+    if isinstance(gated, str):
+        values.unicode_text(gated, "gated")
     hub_id = hub_id.strip()
     return {
         "hub_id": hub_id, "author": _text(m, "author") or (hub_id.split("/")[0] if "/" in hub_id else None),
-        "sha": _text(m, "sha"), "created_at": parse_time(m.get("createdAt")),
-        "last_modified": parse_time(m.get("lastModified")), "downloads": _count(m.get("downloads"), "downloads"),
-        "likes": _count(m.get("likes"), "likes"), "pipeline_tag": _text(m, "pipeline_tag"),
-        "library_name": _text(m, "library_name"), "gated": None if gated is None else str(gated).lower(),
-        "private": _flag(m, "private"), "disabled": _flag(m, "disabled"), "base_models": bases,
-        "base_model_relation": relation, "license": license_, "tags": tags,
+        "sha": _text(m, "sha"), "created_at": past_time(m.get("createdAt"), "createdAt"),
+        "last_modified": past_time(m.get("lastModified"), "lastModified"),
+        "downloads": _count(m.get("downloads"), "downloads"), "likes": _count(m.get("likes"), "likes"),
+        "pipeline_tag": _text(m, "pipeline_tag"), "library_name": _text(m, "library_name"),
+        "gated": None if gated is None else str(gated).lower(), "private": _flag(m, "private"),
+        "disabled": _flag(m, "disabled"), "base_models": bases, "base_model_relation": relation,
+        "license": license_, "tags": tags,
     }
 
 
@@ -184,7 +201,7 @@ def release_rows(models: list, uri: str, first_position: int = 0) -> tuple[pl.Da
     for i, m in enumerate(models, start=first_position):
         try:
             row = release_row(m)
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             rejected.append(Rejected(i, f"{uri}: model entry {i}: {exc}", json.dumps(m, default=str)[:2000]))
             continue
         if row["hub_id"] not in seen:  # pages can shift while paging: the same repo may show up twice

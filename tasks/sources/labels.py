@@ -1,4 +1,10 @@
-"""Shared coercion of correctness labels: 0/1, true/false and their spellings; anything else is bad."""
+"""The one label vocabulary of every format: what counts as a correct (1) or wrong (0) answer.
+
+true / false (JSON booleans), 1 / 0 (numbers, or text "1", "0", "1.0", "0.0"), and the words true/false,
+t/f, yes/no, y/n, correct/incorrect, wrong (any case, surrounding spaces ignored). Anything else is not a
+label: the record is rejected with the value in its reason. RouterBench scores are numbers in [0, 1]
+(correct when >= 0.5) and also accept these labels.
+"""
 from __future__ import annotations
 
 _TRUE = {"1", "1.0", "true", "t", "yes", "y", "correct"}

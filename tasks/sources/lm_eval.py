@@ -1,11 +1,12 @@
 """Parser for lm-evaluation-harness output runs: results_<ts>.json + samples_<task>_<ts>.jsonl."""
 from __future__ import annotations
 
-import json
 import re
 
+from tasks.sources import limits, values
 from tasks.sources.base import InputError, Parsed, Rejected, canonical_frame
 from tasks.sources.labels import to_label
+from tasks.sources.tables import jsonl_lines
 
 RESULTS_RE = re.compile(r"results_(?P<ts>.+)\.json$")
 SAMPLES_RE = re.compile(r"samples_(?P<task>.+)_(?P<ts>\d{4}-\d{2}-\d{2}T[\d\-.:]+)\.jsonl$")
@@ -14,21 +15,38 @@ METRIC_PREFERENCE = ("acc_norm", "acc", "exact_match", "prompt_level_strict_acc"
 TEXT_FIELDS = ("question", "Question", "problem", "prompt", "input", "query", "goal", "sentence", "ctx", "text")
 
 
-def model_name(results: dict, folder: str) -> str:
-    """The evaluated model: results' model_name, else pretrained= in model_args, else the folder name."""
+def _object(results: dict, key: str, uri: str) -> dict:
+    """results[key] as an object ({} when absent); InputError when it is another JSON type."""
+    value = results.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputError(f"{uri}: '{key}' in the results file is a {type(value).__name__}, expected an object")
+    return value
+
+
+def model_name(results: dict, uri: str) -> str:
+    """The evaluated model: results' model_name, else pretrained= in config.model_args (InputError if neither)."""
     if isinstance(results.get("model_name"), str) and results["model_name"].strip():
-        return results["model_name"].strip()
-    args = (results.get("config") or {}).get("model_args") or ""
+        return values.text(results["model_name"], "model_name", 512).strip()
+    args = _object(results, "config", uri).get("model_args") or ""
     m = re.search(r"pretrained=([^,]+)", args if isinstance(args, str) else "")
     if m:
-        return m.group(1)
-    return folder.rsplit("/", 1)[-1].replace("__", "/")
+        return values.text(m.group(1), "pretrained", 512).strip()
+    raise InputError(f"{uri}: the results file names no model (no model_name, no pretrained= in "
+                     f"config.model_args)")
+
+
+def _task_config(task: str, results: dict) -> dict:
+    cfg = (results.get("configs") or {}).get(task)
+    return cfg if isinstance(cfg, dict) else {}
 
 
 def choose_metric(task: str, results: dict, sample: dict) -> str | None:
     """The per-sample metric used as the label: the task config's first listed metric present, else the preference list."""
-    cfg = (results.get("configs") or {}).get(task) or {}
-    listed = [m.get("metric") for m in cfg.get("metric_list") or [] if isinstance(m, dict)]
+    cfg = _task_config(task, results)
+    listed = cfg.get("metric_list") if isinstance(cfg.get("metric_list"), list) else []
+    listed = [m.get("metric") for m in listed if isinstance(m, dict)]
     for m in [*listed, *METRIC_PREFERENCE]:
         if isinstance(m, str) and m in sample:
             return m
@@ -57,12 +75,10 @@ def split_run(blobs: dict[str, bytes], uri: str) -> tuple[dict, dict[str, bytes]
     res = [n for n in blobs if RESULTS_RE.search(n.rsplit("/", 1)[-1])]
     if len(res) != 1:
         raise InputError(f"{uri}: expected one results_*.json in the run, found {len(res)}")
-    try:
-        results = json.loads(blobs[res[0]])
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{uri}: {res[0]} is not JSON ({exc})") from exc
+    results = limits.load_json(blobs[res[0]], uri, res[0])
     if not isinstance(results, dict):
         raise InputError(f"{uri}: {res[0]} is not a JSON object")
+    _object(results, "configs", uri)
     samples = {}
     for n, b in blobs.items():
         m = SAMPLES_RE.search(n.rsplit("/", 1)[-1])
@@ -73,6 +89,32 @@ def split_run(blobs: dict[str, bytes], uri: str) -> tuple[dict, dict[str, bytes]
     return results, samples
 
 
+def _row(task: str, s, results: dict, model: str, metric: str | None) -> dict:
+    """The canonical row of one sample (BadValue saying why it is bad)."""
+    if isinstance(s, values.BadValue):
+        raise s
+    if not isinstance(s, dict) or "doc_id" not in s:
+        raise values.BadValue("not a sample object with doc_id")
+    if metric is None:
+        raise values.BadValue("no usable per-sample metric")
+    text = prompt_text(s)
+    if text is None:
+        raise values.BadValue("empty prompt")
+    label = to_label(s.get(metric))
+    if label is None:
+        raise values.BadValue(f"{metric}={s.get(metric)!r:.60} is not 0/1")
+    doc = s.get("doc") if isinstance(s.get("doc"), dict) else {}
+    group = _task_config(task, results).get("group")
+    return {
+        "model": model, "benchmark": task, "item_id": values.item_id(s["doc_id"], "doc_id"),
+        "text": values.text(text, "prompt"),
+        "category": values.optional_text(doc["category"], "category") if isinstance(doc.get("category"), str)
+        else group if isinstance(group, str) else task,
+        "answer": None if s.get("target") is None else values.unicode_text(str(s["target"]), "target"),
+        "correct": label, "metric": metric, "score": float(label),
+    }
+
+
 def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
     """Canonical rows for every sample of every task in one lm-eval run; positions count lines across tasks."""
     results, samples = split_run(blobs, uri)
@@ -80,34 +122,13 @@ def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
     rows, rejected, pos = [], [], 0
     for task in sorted(samples):
         metric = None
-        for line in samples[task].decode("utf-8", errors="replace").splitlines():
-            if not line.strip():
-                continue
+        for s, raw in jsonl_lines(samples[task]):
             here, pos = pos, pos + 1
+            limits.check_records(pos, uri)
+            if metric is None and isinstance(s, dict) and "doc_id" in s:
+                metric = choose_metric(task, results, s)
             try:
-                s = json.loads(line)
-            except json.JSONDecodeError:
-                rejected.append(Rejected(here, f"{task}: not JSON", line[:2000]))
-                continue
-            if not isinstance(s, dict) or "doc_id" not in s:
-                rejected.append(Rejected(here, f"{task}: not a sample object with doc_id", line[:2000]))
-                continue
-            metric = metric or choose_metric(task, results, s)
-            text = prompt_text(s)
-            label = to_label(s.get(metric)) if metric else None
-            reason = ("no usable per-sample metric" if metric is None else "empty prompt" if text is None
-                      else f"{metric}={s.get(metric)!r} is not 0/1" if label is None else None)
-            if reason:
-                rejected.append(Rejected(here, f"{task}: {reason}", line[:2000]))
-                continue
-            doc = s.get("doc") if isinstance(s.get("doc"), dict) else {}
-            group = ((results.get("configs") or {}).get(task) or {}).get("group")
-            rows.append({
-                "model": model, "benchmark": task, "item_id": str(s["doc_id"]), "text": text,
-                "category": doc["category"] if isinstance(doc.get("category"), str)
-                else group if isinstance(group, str) else task,
-                "answer": None if s.get("target") is None else str(s["target"]),
-                "correct": label, "metric": metric,
-                "score": float(s[metric]) if isinstance(s[metric], (int, float)) else float(label),
-            })
+                rows.append(_row(task, s, results, model, metric))
+            except values.BadValue as exc:
+                rejected.append(Rejected(here, f"{task}: {exc}", raw))
     return Parsed(canonical_frame(rows), rejected)

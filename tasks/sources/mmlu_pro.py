@@ -6,6 +6,7 @@ import json
 import re
 import zipfile
 
+from tasks.sources import limits, values
 from tasks.sources.base import InputError, Parsed, Rejected, canonical_frame
 
 FILE_RE = re.compile(r"model_outputs_(?P<model>.+?)_(?P<shots>\d+)shots\.zip$")
@@ -22,40 +23,51 @@ def model_from_name(name: str) -> str:
 
 
 def _records(blob: bytes, uri: str) -> list:
-    """The JSON list inside the zip (InputError naming the file if unreadable)."""
+    """The JSON list inside the zip (InputError naming the file if unreadable or over a limit)."""
     try:
         with zipfile.ZipFile(io.BytesIO(blob)) as zf:
             members = [n for n in zf.namelist() if n.endswith(".json")]
             if len(members) != 1:
                 raise InputError(f"{uri}: expected one .json member in the zip, found {members or zf.namelist()}")
-            data = json.loads(zf.read(members[0]))
-    except zipfile.BadZipFile as exc:
-        raise InputError(f"{uri}: corrupt zip ({exc})") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{uri}: not JSON ({exc})") from exc
+            raw = limits.read_member(zf, members[0], uri)
+    except InputError:
+        raise
+    except Exception as exc:  # BadZipFile, and ValueError/OSError/EOFError for mangled directories
+        raise InputError(f"{uri}: corrupt zip ({type(exc).__name__}: {exc})") from exc
+    data = limits.load_json(raw, uri, members[0])
     if not isinstance(data, list):
         raise InputError(f"{uri}: expected a JSON list of records, got {type(data).__name__}")
+    limits.check_records(len(data), uri)
     return data
 
 
-def _check(rec) -> str | None:
-    """Why a record is bad, or None."""
+def _row(rec, model: str) -> dict:
+    """The canonical row of one record (BadValue saying why the record is bad)."""
     if not isinstance(rec, dict):
-        return f"not a JSON object ({type(rec).__name__})"
+        raise values.BadValue(f"not a JSON object ({type(rec).__name__})")
     missing = [k for k in REQUIRED if k not in rec]
     if missing:
-        return f"missing field(s) {', '.join(missing)}"
-    if rec["question_id"] is None or str(rec["question_id"]).strip() == "":
-        return "empty question_id"
-    if not isinstance(rec["question"], str) or not rec["question"].strip():
-        return "empty question text"
-    if not isinstance(rec["answer"], str) or not rec["answer"].strip():
-        return "empty answer"
-    if rec["pred"] is not None and not isinstance(rec["pred"], str):
-        return f"pred is {type(rec['pred']).__name__}, expected a letter or null"
+        raise values.BadValue(f"missing field(s) {', '.join(missing)}")
+    qid = values.item_id(rec["question_id"], "question_id")
+    question = values.text(rec["question"], "question text")
+    answer = values.text(rec["answer"], "answer", 64)
+    pred = rec["pred"]
+    if pred is not None and not isinstance(pred, str):
+        raise values.BadValue(f"pred is {type(pred).__name__}, expected a letter or null")
+    pred = None if pred is None else values.unicode_text(pred, "pred")
     if not isinstance(rec["options"], list):
-        return "options is not a list"
-    return None
+        raise values.BadValue("options is not a list")
+    options = []
+    for i, o in enumerate(rec["options"]):
+        if isinstance(o, bool) or not isinstance(o, (str, int, float)):
+            raise values.BadValue(f"option {i} is {type(o).__name__}, expected text")
+        options.append(values.unicode_text(str(o), f"option {i}"))
+    return {
+        "model": model, "benchmark": BENCHMARK, "item_id": qid, "text": question, "options": options,
+        "answer": answer, "category": values.optional_text(rec["category"], "category"),
+        "src": values.optional_text(rec.get("src"), "src"),
+        "correct": pred is not None and pred == answer, "pred": pred,
+    }
 
 
 def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
@@ -64,15 +76,8 @@ def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
     model = model_from_name(name)
     rows, rejected = [], []
     for pos, rec in enumerate(_records(blob, uri)):
-        reason = _check(rec)
-        if reason:
-            rejected.append(Rejected(pos, reason, json.dumps(rec)[:2000]))
-            continue
-        pred = rec["pred"]
-        rows.append({
-            "model": model, "benchmark": BENCHMARK, "item_id": str(rec["question_id"]),
-            "text": rec["question"], "options": [str(o) for o in rec["options"]],
-            "answer": rec["answer"], "category": rec["category"], "src": rec.get("src"),
-            "correct": pred is not None and pred == rec["answer"], "pred": pred,
-        })
+        try:
+            rows.append(_row(rec, model))
+        except values.BadValue as exc:
+            rejected.append(Rejected(pos, str(exc), json.dumps(rec, default=str)[:2000]))
     return Parsed(canonical_frame(rows), rejected)

@@ -64,7 +64,7 @@ def _value(raw: str | None, kind: str, col: str):
             raise ValueError
         if kind == "date":
             return date.fromisoformat(v[:10])
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ValueError(f"column {col!r}: {raw!r} is not a {kind}") from None
     if kind == "arch":
         return None if v == "?" else v

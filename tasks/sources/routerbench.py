@@ -2,26 +2,50 @@
 from __future__ import annotations
 
 import ast
-import io
 import json
+import math
+from typing import Iterator
 
-import polars as pl
-
+from tasks.sources import limits, safe_pickle, values
 from tasks.sources.base import InputError, Parsed, Rejected, canonical_frame
+from tasks.sources.labels import to_label
+from tasks.sources.tables import csv_table
 
 BENCHMARK = "routerbench"
 FIXED = {"", "sample_id", "prompt", "eval_name", "oracle_model_to_route_to", "Unnamed: 0", "index"}
 
 
-def _table(blob: bytes, name: str, uri: str) -> pl.DataFrame:
-    """The wide table as all-string columns (InputError if unreadable)."""
-    try:
-        if name.endswith((".pkl", ".pickle")):
-            import pandas as pd  # pickles of RouterBench are pandas DataFrames
-            return pl.from_pandas(pd.read_pickle(io.BytesIO(blob)).reset_index(drop=True)).cast(pl.Utf8)
-        return pl.read_csv(io.BytesIO(blob), infer_schema=False)
-    except Exception as exc:
-        raise InputError(f"{uri}: cannot read RouterBench table ({exc})") from exc
+def _cell(v):
+    """A pickled cell as text (None for NaN/NA/None); containers stay as they are, for the checks to refuse."""
+    if type(v).__module__ == "numpy" and hasattr(v, "item"):
+        v = v.item()
+    if v is None or (isinstance(v, float) and math.isnan(v)) or type(v).__name__ in ("NAType", "NaTType"):
+        return None
+    return v if isinstance(v, (list, tuple, dict, set, bytes)) else str(v)
+
+
+def _pickle_rows(blob: bytes, uri: str) -> tuple[list[str], Iterator[tuple[dict, str]]]:
+    """(columns, rows as text) of a pickled DataFrame, unpickled with the allow-list only."""
+    df = safe_pickle.load_dataframe(blob, uri).reset_index(drop=True)
+    columns = list(df.columns)
+    odd = [c for c in columns if not isinstance(c, str)]
+    if odd:
+        raise InputError(f"{uri}: column names must be text, got {odd[:5]}")
+    if len(set(columns)) != len(columns):
+        raise InputError(f"{uri}: repeated column names")
+    rows = ({c: _cell(v) for c, v in zip(columns, row)} for row in df.itertuples(index=False, name=None))
+    return columns, ((r, "") for r in rows)
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _table(blob: bytes, name: str, uri: str):
+    """(columns, rows) of the wide table; rows are {column: text} dicts or BadValue for broken CSV rows."""
+    if name.endswith((".pkl", ".pickle")):
+        return _pickle_rows(blob, uri)
+    return csv_table(blob, uri)
 
 
 def _prompt_text(raw: str) -> str:
@@ -32,7 +56,7 @@ def _prompt_text(raw: str) -> str:
             parts = ast.literal_eval(s)
             if isinstance(parts, list):
                 return "\n\n".join(str(p) for p in parts)
-        except (ValueError, SyntaxError):
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             pass
     return raw
 
@@ -43,43 +67,61 @@ def models_in(columns: list[str]) -> list[str]:
     return [c for c in columns if c not in FIXED and "|" not in c and c in companions]
 
 
+def score_of(raw: str, model: str) -> float:
+    """A score in [0, 1] from a number or a label of the shared vocabulary (yes/no, true/false, ...)."""
+    try:
+        return values.score(raw, f"score of model {model}")
+    except values.BadValue:
+        label = to_label(raw)
+        if label is None:
+            raise
+        return float(label)
+
+
+def _sample(rec: dict) -> tuple[str, str]:
+    """(sample id, prompt text) of a row (BadValue when either is unusable)."""
+    sid = values.item_id(rec["sample_id"], "sample_id")
+    prompt = values.text(rec["prompt"], "prompt")
+    return sid, values.text(_prompt_text(prompt), "prompt")
+
+
 def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
     """Canonical rows, one per (sample, model) with a score; empty scores mean 'not evaluated'."""
     (name, blob), = blobs.items()
-    df = _table(blob, name, uri)
+    columns, records = _table(blob, name, uri)
     for col in ("sample_id", "prompt", "eval_name"):
-        if col not in df.columns:
+        if col not in columns:
             raise InputError(f"{uri}: missing required column '{col}'")
-    models = models_in(df.columns)
+    models = models_in(columns)
     if not models:
         raise InputError(f"{uri}: no model score columns found (expected <model> beside <model>|total_cost)")
     src = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     rows, rejected = [], []
-    for pos, rec in enumerate(df.iter_rows(named=True)):
-        sid, prompt = (rec["sample_id"] or "").strip(), rec["prompt"] or ""
-        text = _prompt_text(prompt)
-        base_reason = "empty sample_id" if not sid else "empty prompt" if not text.strip() else None
+    for pos, (rec, raw) in enumerate(records):
+        limits.check_records(pos, uri)
+        if isinstance(rec, values.BadValue):
+            rejected.append(Rejected(pos, str(rec), raw))
+            continue
+        try:
+            sid, text = _sample(rec)
+            category = values.optional_text(rec["eval_name"], "eval_name")
+        except values.BadValue as exc:
+            if not all(_blank(rec[m]) for m in models):   # a row no model was evaluated on is not an error
+                rejected.append(Rejected(pos, str(exc), json.dumps({"sample_id": rec["sample_id"]}, default=str)[:2000]))
+            continue
         for m in models:
             raw_score = rec[m]
-            if raw_score is None or raw_score.strip() == "":
+            if _blank(raw_score):
                 continue  # not evaluated: absent, not wrong
-            if base_reason:
-                rejected.append(Rejected(pos, f"{base_reason} (model {m})", json.dumps({"sample_id": sid, "model": m})))
-                continue
             try:
-                score = float(raw_score)
-            except ValueError:
-                rejected.append(Rejected(pos, f"score '{raw_score}' of model {m} is not a number",
-                                         json.dumps({"sample_id": sid, "model": m, "score": raw_score})))
+                score = score_of(raw_score, m)
+                cost = values.cost(rec.get(f"{m}|total_cost"), f"{m}|total_cost")
+            except values.BadValue as exc:
+                rejected.append(Rejected(pos, str(exc), json.dumps({"sample_id": sid, "model": m, "score": raw_score,
+                                                                    "cost": rec.get(f"{m}|total_cost")}, default=str)))
                 continue
-            if not 0.0 <= score <= 1.0:
-                rejected.append(Rejected(pos, f"score {score} of model {m} is outside [0, 1]",
-                                         json.dumps({"sample_id": sid, "model": m, "score": raw_score})))
-                continue
-            cost = rec.get(f"{m}|total_cost")
             rows.append({
-                "model": m, "benchmark": BENCHMARK, "item_id": sid, "text": text,
-                "category": rec["eval_name"], "src": src, "correct": score >= 0.5, "score": score,
-                "cost_usd": float(cost) if cost not in (None, "") else None,
+                "model": m, "benchmark": BENCHMARK, "item_id": sid, "text": text, "category": category,
+                "src": src, "correct": score >= 0.5, "score": score, "cost_usd": cost,
             })
     return Parsed(canonical_frame(rows), rejected)
