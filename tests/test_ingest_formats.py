@@ -77,6 +77,10 @@ def test_long_parquet_and_csv_agree(con, tmp_path):
     out = ingest(con, tmp_path / "a.parquet", "long")
     assert out["rows_new"] == 3
     df.write_csv(tmp_path / "b.csv")
-    out = ingest(con, tmp_path / "b.csv", "long")      # same rows, another file: nothing changes
-    assert (out["rows_new"], out["rows_updated"], out["rows_unchanged"]) == (0, 0, 3)
+    out = ingest(con, tmp_path / "b.csv", "long")      # same rows, another file: that input's own results
+    assert (out["rows_new"], out["rows_updated"], out["rows_unchanged"]) == (3, 0, 0)
+    by_file = con.execute("SELECT source, model_id, prompt_id, correct, cost_usd FROM results ORDER BY 2, 3, 1").fetchall()
+    assert [r[0] for r in by_file] == ["long:a.parquet", "long:b.csv"] * 3
+    assert by_file[0::2] == [("long:a.parquet",) + r[1:] for r in by_file[1::2]]   # the two files agree
+    assert con.execute("SELECT count(*), max(n_sources) FROM result_labels").fetchall() == [(3, 2)]
     assert con.execute("SELECT count(*) FROM prompts").fetchall() == [(2,)]

@@ -74,4 +74,17 @@ def test_two_formats_same_model_are_separate_sources(con, tmp_path):
     long_csv.write_text("model,benchmark,prompt_id,prompt,correct\nModel-A,mmlu-pro,70,Same text,0\n")
     ingest(con, long_csv, fmt="long")
     rows = con.execute("SELECT source, correct FROM results ORDER BY 1").fetchall()
-    assert rows == [("long", False), ("mmlu-pro", True)]
+    assert rows == [("long:extra.csv", False), ("mmlu-pro:model_outputs_Model-A_5shots.zip", True)]
+    # the label rule: one label per (model, prompt), the most recently written result (the long file)
+    assert con.execute("SELECT source, correct, n_sources FROM result_labels").fetchall() == [
+        ("long:extra.csv", False, 2)]
+
+
+def test_two_files_of_one_format_never_overwrite_each_other(con, tmp_path):
+    for name, pred in (("a.csv", 1), ("b.csv", 0)):
+        (tmp_path / name).write_text(f"model,benchmark,prompt_id,prompt,correct\nM,bench,1,Same question,{pred}\n")
+        ingest(con, tmp_path / name, fmt="long")
+    assert con.execute("SELECT source, correct FROM results ORDER BY 1").fetchall() == [
+        ("long:a.csv", True), ("long:b.csv", False)]
+    ingest(con, tmp_path / "a.csv", fmt="long")   # unchanged: skipped, b.csv still the latest
+    assert con.execute("SELECT source, correct FROM result_labels").fetchall() == [("long:b.csv", False)]

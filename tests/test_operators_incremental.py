@@ -31,7 +31,8 @@ def records(request) -> dict[str, pl.DataFrame]:
 
 
 def load(con, df: pl.DataFrame, tag: str) -> None:
-    write_load(con, source="mmlu-pro", uri=f"test:{tag}", sha256=tag, records=df, rejected=[], started_at=utcnow())
+    # one input revised again and again (same name, new bytes), as a leaderboard re-publishes its file
+    write_load(con, source="mmlu-pro", uri="test:results.json", sha256=tag, records=df, rejected=[], started_at=utcnow())
 
 
 def flip(df: pl.DataFrame) -> pl.DataFrame:

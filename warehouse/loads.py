@@ -1,6 +1,8 @@
 """Writes one load of canonical result rows in one transaction, and records failed loads."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
@@ -56,10 +58,19 @@ def _dedupe(df: pl.DataFrame, rejected: list[tuple[int, str, str]]) -> pl.DataFr
     return df.filter(~pl.col("_pos").is_in(dup["_pos"].implode())).drop("_pos")
 
 
+def input_name(uri: str) -> str:
+    """The name of an input, as results.source keeps it: the last segment of its path (no query string), so a
+    file moved to another folder is the same input and two files of one format are two inputs."""
+    path = re.split(r"[?#]", uri, maxsplit=1)[0].rstrip("/")
+    return path.rsplit("/", 1)[-1] or uri
+
+
 def write_load(con: duckdb.DuckDBPyConnection, *, source: str, uri: str, sha256: str, records: pl.DataFrame,
                rejected: list[tuple[int, str, str]], started_at: datetime) -> LoadSummary:
-    """Upsert models, prompts, prompt versions, results and rejected records of one input, all or nothing."""
+    """Upsert models, prompts, prompt versions, results and rejected records of one input, all or nothing; the
+    results keep the input they came from (results.source = '<format>:<input name>')."""
     rejected = list(rejected)
+    result_source = f"{source}:{input_name(uri)}"
     stage = _dedupe(with_keys(records), rejected) if records.height else records
     with write_lock:
         con.execute("BEGIN TRANSACTION")
@@ -75,10 +86,10 @@ def write_load(con: duckdb.DuckDBPyConnection, *, source: str, uri: str, sha256:
                 query(con, "upsert_models", **p)
                 query(con, "upsert_prompt_versions", **p)
                 query(con, "upsert_prompts", now=now)
-                query(con, "stage_classify", source=source)
+                query(con, "stage_classify", source=result_source)
                 counts.update(dict(con.execute("SELECT change, count(*) FROM stage_class GROUP BY 1").fetchall()))
-                query(con, "record_result_changes", source=source, **p)
-                query(con, "upsert_results", source=source, **p)
+                query(con, "record_result_changes", source=result_source, **p)
+                query(con, "upsert_results", source=result_source, **p)
                 query(con, "refresh_canonical_prompts")
                 models = [r[0] for r in con.execute("SELECT DISTINCT model_id FROM stage ORDER BY 1").fetchall()]
                 con.execute("DROP TABLE stage; DROP TABLE stage_class")
