@@ -92,6 +92,28 @@ def predicted_vs_observed(rows: list[dict], path: Path, title: str) -> Path:
     return _save(fig, path)
 
 
+def reliability(rows: list[dict], path: Path) -> Path:
+    """Reliability per pool on held-out prompts: observed vs mean predicted success per probability bin (marker
+    area ~ results in the bin), the diagonal, and each pool's ECE in the legend."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(5.0, 4.6))
+    for bench in sorted({r["benchmark"] for r in rows}):
+        pts = [r for r in rows if r["benchmark"] == bench and r["n"]]
+        ece = sum(r["ece_part"] or 0.0 for r in pts)
+        ax.plot([r["mean_p"] for r in pts], [r["observed"] for r in pts], "-o", lw=1,
+                ms=3, label=f"{bench} (ECE {ece:.3f})")
+    ax.plot([0, 1], [0, 1], "--", c="#444444", lw=0.8)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("predicted P(correct), held-out prompts")
+    ax.set_ylabel("observed share correct")
+    ax.set_title("reliability per pool (10 bins)")
+    if rows:
+        ax.legend(loc="upper left", fontsize=7)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
 def _log_x(ax) -> None:
     """Log x axis with labels on decades only (minor labels overlap)."""
     from matplotlib.ticker import NullFormatter

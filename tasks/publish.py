@@ -18,7 +18,8 @@ from warehouse.db import using
 TABLES = [("selection_by_task", "by_task"), ("selection_by_prompt", "by_prompt"), ("cost_frontier", "cost_frontier"),
           ("selection_cheapest", "cheapest"), ("model_similarity", "model_similarity"),
           ("selection_strengths", "strengths"), ("selection_disagreement", "disagreement"),
-          ("selection_routing", "routing"), ("selection_heldout", "heldout"), ("selection_models", "models")]
+          ("selection_routing", "routing"), ("selection_heldout", "heldout"), ("selection_models", "models"),
+          ("selection_calibration", "calibration")]
 SIG_DIGITS = 6
 PREFERRED_METHOD = "default"
 
@@ -106,10 +107,10 @@ def evaluate(con, cfg: dict) -> dict:
                 labels[bench] = (cols, benchmark_labels(c, bench, cfg["encoder"], cfg["fields"]))
     for bench, (cols, lab) in labels.items():   # fitted with no connection held
         data = routing_eval.bench(lab, [sv.models[j] for j in cols])
-        policies, heldout = routing_eval.evaluate_policies(data, cfg["method"], [sv.specs[j] for j in cols])
+        policies, heldout, calib = routing_eval.evaluate_policies(data, cfg["method"], [sv.specs[j] for j in cols])
         with using(con, write=True) as c:
             replace_evaluation(c, bench, cfg["encoder"], cfg["method"], wm, _table(policies, POLICY_COLUMNS),
-                               _table(heldout, HELDOUT_COLUMNS))
+                               _table(heldout, HELDOUT_COLUMNS), _table(calib, CALIBRATION_COLUMNS))
         out[bench] = policies
     return out
 
@@ -118,6 +119,8 @@ POLICY_COLUMNS = {"policy": pa.string(), "margin": pa.float64(), "split": pa.str
                   "n_test": pa.int64(), "expected_accuracy": pa.float64(), "observed_accuracy": pa.float64(),
                   "expected_cost_usd": pa.float64(), "mean_cost_usd": pa.float64(), "top_model": pa.string(),
                   "top_model_share": pa.float64()}
+CALIBRATION_COLUMNS = {"bin": pa.int32(), "lo": pa.float64(), "hi": pa.float64(), "n": pa.int64(),
+                       "mean_p": pa.float64(), "observed": pa.float64()}
 HELDOUT_COLUMNS = {"category": pa.string(), "model_id": pa.string(), "n_test": pa.int64(),
                    "predicted_accuracy": pa.float64(), "observed_accuracy": pa.float64()}
 
@@ -189,6 +192,9 @@ def summary_numbers(tables: dict[str, pa.Table]) -> dict:
         out["correlation_by_benchmark"][bench] = {
             "all": correlation([r for r in by_task if r["benchmark"] == bench]),
             "heldout": correlation([r for r in held if r["benchmark"] == bench])}
+    out["ece_heldout"] = {}
+    for r in tables["selection_calibration"].to_pylist():
+        out["ece_heldout"][r["benchmark"]] = out["ece_heldout"].get(r["benchmark"], 0.0) + (r["ece_part"] or 0.0)
     for r in tables["selection_routing"].to_pylist():
         out["routing"].setdefault(r["benchmark"], {})[r["policy"]] = {
             k: r[k] for k in ("observed_accuracy", "expected_accuracy", "mean_cost_usd", "expected_cost_usd", "n_test")}
@@ -227,7 +233,8 @@ def write_publication(con, out: str | Path, cfg: dict) -> dict:
               plots.predicted_vs_observed([r for r in tables["selection_heldout"].to_pylist() if r["category"]],
                                           out / "plots" / "heldout_predicted_vs_observed.png",
                                           "per category, held-out prompts"),
-              plots.routing(tables["selection_routing"].to_pylist(), out / "plots" / "routing.png")]
+              plots.routing(tables["selection_routing"].to_pylist(), out / "plots" / "routing.png"),
+              plots.reliability(tables["selection_calibration"].to_pylist(), out / "plots" / "reliability.png")]
     meta = {"encoder": cfg["encoder"], "method": cfg["method"], "watermark": watermark,
             "operator_versions": versions, "numbers": summary_numbers(tables),
             "rows": {name: t.num_rows for name, t in tables.items()}}

@@ -49,6 +49,10 @@ def sections(meta: dict, tables: dict[str, pa.Table]) -> list[tuple[str, str, li
                                    "least_likely", "p_min", "text")}
                 for r in g("selection_disagreement") if r["rank"] <= 5]
     held = [r for r in g("selection_heldout") if not r["category"]]
+    calibration = [{"benchmark": b, "ece": sum(r["ece_part"] or 0.0 for r in g("selection_calibration")
+                                               if r["benchmark"] == b),
+                    "held-out results": sum(r["n"] for r in g("selection_calibration") if r["benchmark"] == b)}
+                   for b in sorted({r["benchmark"] for r in g("selection_calibration")})]
     return [
         ("Best models per task", "Top three models per benchmark and category by mean predicted success "
          "(predicted / observed accuracy over the same prompts).", top_per_task(g("selection_by_task")), None),
@@ -62,6 +66,8 @@ def sections(meta: dict, tables: dict[str, pa.Table]) -> list[tuple[str, str, li
          "plots/predicted_vs_observed.png"),
         ("Held-out predicted vs observed", "The same per category, operators fitted without these prompts.", [],
          "plots/heldout_predicted_vs_observed.png"),
+        ("Calibration on held-out prompts", "Per pool: observed share correct against the mean predicted probability "
+         "in 10 bins; ECE is the results-weighted mean gap.", calibration, "plots/reliability.png"),
         ("Model similarity", "Cosine between operator vectors (clustered order).", [], "plots/model_similarity.png"),
         ("Strongest and weakest prompts per model", "Highest and lowest predicted success relative to the pool mean.",
          strengths, None),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tasks import operators as ops
+from tasks import routing_metrics as rm
 from tasks.operators import serving as serve
 from tasks.operators.fitting import PoolData, fit_pool, signature
 from tasks.select import MARGINS, cheapest_within
@@ -112,8 +113,9 @@ def cost_line(chars: np.ndarray, cost: np.ndarray) -> tuple[float, float]:
     return slope, float(y.mean() - slope * x.mean())
 
 
-def evaluate_policies(b: Bench, method: str, specs: list[dict], margins=MARGINS) -> tuple[list[dict], list[dict]]:
-    """(routing policies, per-task held-out accuracy): operators refitted on the training prompts; on held-out prompts
+def evaluate_policies(b: Bench, method: str, specs: list[dict], margins=MARGINS
+                      ) -> tuple[list[dict], list[dict], list[dict]]:
+    """(routing policies, per-task held-out accuracy, reliability bins of every held-out prediction): operators refitted on the training prompts; on held-out prompts
     every model answered, the best single model (by training accuracy), the most probable model, the cheapest
     model within each margin of the most probable (costs predicted by a per-model line on prompt length fitted on
     training prompts) and the oracle, with expected and observed accuracy and cost."""
@@ -158,4 +160,6 @@ def evaluate_policies(b: Bench, method: str, specs: list[dict], margins=MARGINS)
                 heldout.append({"category": cat, "model_id": m, "n_test": int(ok.sum()),
                                 "predicted_accuracy": float(P[ok, j].mean()),
                                 "observed_accuracy": float((b.Y[test_rows, j][ok] > 0).mean())})
-    return policies, heldout
+    known = ~np.isnan(b.Y[test_rows])
+    calibration = [{"bin": i, **r} for i, r in enumerate(rm.reliability(P[known], b.Y[test_rows][known] > 0))]
+    return policies, heldout, calibration

@@ -171,7 +171,8 @@ def planted_bench(n: int = 400, seed: int = 0) -> routing_eval.Bench:
 def test_routing_policies_on_planted_data():
     b = planted_bench()
     spec = {"lam": 1.0, "lam_source": "gcv", "eps": 0.01, "centred": True, "calibrated": True}
-    policies, heldout = routing_eval.evaluate_policies(b, "default", [spec] * 3)
+    policies, heldout, calib = routing_eval.evaluate_policies(b, "default", [spec] * 3)
+    assert sum(r["n"] for r in calib) == 300 and len(calib) == 10   # every held-out (prompt, model) result
     pol = {p["policy"]: p for p in policies}
     assert pol["routed"]["margin"] is not None and pol["routed"]["observed_accuracy"] >= \
         pol["best_single"]["observed_accuracy"] - 0.02
@@ -196,7 +197,7 @@ def test_hash_split_without_source_files():
     b.src = np.full(len(b.prompts), "", dtype=object)
     b.C[:] = np.nan
     spec = {"lam": 1.0, "lam_source": "fixed", "eps": 0.01, "centred": False, "calibrated": False}
-    policies, _ = routing_eval.evaluate_policies(b, "paper", [spec] * 3)
+    policies, _, _ = routing_eval.evaluate_policies(b, "paper", [spec] * 3)
     pol = {p["policy"]: p for p in policies}
     assert set(pol) == {"best_single", "routed", "max_predicted", "oracle"} and pol["oracle"]["split"] == "hash"
     assert 40 <= pol["oracle"]["n_test"] <= 120 and pol["best_single"]["mean_cost_usd"] is None

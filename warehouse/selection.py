@@ -112,9 +112,11 @@ def replace_predictions(con: duckdb.DuckDBPyConnection, encoder: str, method: st
 
 
 def replace_evaluation(con: duckdb.DuckDBPyConnection, benchmark: str, encoder: str, method: str, watermark: int,
-                       policies: pa.Table, heldout: pa.Table) -> None:
-    """Replace the held-out routing policies and per-task accuracies of BENCHMARK (one transaction)."""
-    _in_transaction(con, {"eval_policies": policies, "eval_heldout": heldout}, "selection_replace_evaluation",
+                       policies: pa.Table, heldout: pa.Table, calibration: pa.Table) -> None:
+    """Replace the held-out routing policies, per-task accuracies and reliability bins of BENCHMARK (one
+    transaction)."""
+    _in_transaction(con, {"eval_policies": policies, "eval_heldout": heldout, "eval_calibration": calibration},
+                    "selection_replace_evaluation",
                     benchmark=benchmark, encoder=encoder, method=method, watermark=watermark)
 
 

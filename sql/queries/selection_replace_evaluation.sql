@@ -9,3 +9,7 @@ FROM eval_policies;
 INSERT INTO heldout_task_accuracy
 SELECT $benchmark, category, model_id, $encoder, $method, n_test, predicted_accuracy, observed_accuracy
 FROM eval_heldout;
+DELETE FROM heldout_calibration WHERE benchmark = $benchmark AND encoder = $encoder AND method = $method;
+INSERT INTO heldout_calibration
+SELECT $benchmark, $encoder, $method, bin, lo, hi, n, mean_p, observed
+FROM eval_calibration;
