@@ -161,5 +161,6 @@ def evaluate_policies(b: Bench, method: str, specs: list[dict], margins=MARGINS
                                 "predicted_accuracy": float(P[ok, j].mean()),
                                 "observed_accuracy": float((b.Y[test_rows, j][ok] > 0).mean())})
     known = ~np.isnan(b.Y[test_rows])
-    calibration = [{"bin": i, **r} for i, r in enumerate(rm.reliability(P[known], b.Y[test_rows][known] > 0))]
+    calibration = [{"bin": i, **{k: None if isinstance(v, float) and np.isnan(v) else v for k, v in r.items()}}
+                   for i, r in enumerate(rm.reliability(P[known], b.Y[test_rows][known] > 0))]   # empty bin: NULL
     return policies, heldout, calibration

@@ -216,3 +216,17 @@ def test_new_data_moves_the_watermark_and_the_tables(small, published, tmp_path)
     wms = [w for (w,) in con.execute("SELECT watermark FROM publications ORDER BY publication_id").fetchall()]
     con.close()
     assert wms[-1] == after["watermark"] and published["watermark"] in wms
+
+
+def test_heldout_calibration_per_pool(published, small):
+    calib = pq.read_table(Path(published["out"]) / "tables" / "selection_calibration.parquet").to_pylist()
+    assert {r["benchmark"] for r in calib} == {"mmlu-pro", "routerbench"}
+    con = duckdb.connect(small["db"], read_only=True)
+    n_held = dict(con.execute("SELECT benchmark, sum(n_test) FROM selection_heldout WHERE category = '' "
+                              "AND method = 'default' GROUP BY 1").fetchall())
+    con.close()
+    for bench, ece in published["numbers"]["ece_heldout"].items():
+        rows = [r for r in calib if r["benchmark"] == bench]
+        assert len(rows) == 10 and sum(r["n"] for r in rows) == n_held[bench]   # every held-out result, once
+        assert 0 <= ece < 0.25 and ece == pytest.approx(sum(r["ece_part"] or 0 for r in rows), abs=1e-5)
+    assert (Path(published["out"]) / "plots" / "reliability.png").stat().st_size > 1000
