@@ -28,9 +28,9 @@ def materialise_task(db: str, cfg: dict) -> dict:
 
 
 @task(name="evaluate-routing", cache_policy=NO_CACHE)
-def evaluate_task(db: str, cfg: dict) -> dict:
+def evaluate_task(db: str, cfg: dict, pools: list[str] | None = None) -> dict:
     """Held-out routing policies and per-task accuracy per benchmark."""
-    return pub.evaluate(db, cfg)
+    return pub.evaluate(db, cfg, pools)   # the pools whose predictions changed (and any never evaluated)
 
 
 @task(name="write-publication", cache_policy=NO_CACHE)
@@ -66,7 +66,7 @@ def publish_selection(out: str = "out/selection", db: str = "taskspace.duckdb", 
     connect(db).close()   # migrate; each step then opens the file only for its short reads and writes
     cfg = resolve_task(db, encoder, method)
     mat = materialise_task(db, cfg)
-    evaluate_task(db, cfg)
+    evaluate_task(db, cfg, mat["pools_changed"])
     result = write_task(db, out, cfg)
     artifacts_task(result)
     logger.info("published %d files to %s (watermark %s, fingerprint %s)", len(result["files"]), out,

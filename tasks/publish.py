@@ -46,33 +46,32 @@ def load_serving(con, cfg: dict, confidence: bool = True) -> sel.Serving:
     return sel.attach_eigs(sv, read_grams(con, cfg["encoder"], sv.models)) if confidence else sv
 
 
-def predictions_table(sv: sel.Serving, prompts: list[str], benches: list[str], X: np.ndarray) -> tuple[pa.Table, dict]:
-    """(every prediction of each (model, pool) for the prompts of its pool, with the pool router's pick marked as
+def pool_predictions(sv: sel.Serving, pool: str, prompts: list[str], benches: list[str], X: np.ndarray
+                     ) -> tuple[pa.Table, dict]:
+    """(every prediction of each (model, POOL) for the prompts of the pool, with the pool router's pick marked as
     `select` serves it; {'model@pool': prompts predicted})."""
-    bench = np.asarray(benches, dtype=object)
+    cols = np.array([j for j, p in enumerate(sv.pool_of) if p == pool], dtype=int)
+    rows = np.flatnonzero(np.asarray(benches, dtype=object) == pool)
+    S, P = sel.predict(sv, X[rows], cols)
+    sup, out = sel.support(sv, X[rows], cols)
+    pick, _ = sel.routed(sv, P, cols, pool)
     parts, counts = [], {}
-    for pool in sorted(set(sv.pool_of)):
-        cols = np.array([j for j, p in enumerate(sv.pool_of) if p == pool], dtype=int)
-        rows = np.flatnonzero(bench == pool)
-        S, P = sel.predict(sv, X[rows], cols)
-        sup, out = sel.support(sv, X[rows], cols)
-        pick, _ = sel.routed(sv, P, cols, pool)
-        for k, j in enumerate(cols):
-            m = sv.models[j]
-            counts[f"{m}@{pool}"] = len(rows)
-            parts.append(pa.table({"model_id": pa.array([m] * len(rows), pa.string()),
-                                   "prompt_id": pa.array([prompts[i] for i in rows], pa.string()),
-                                   "operator_version": pa.array(np.full(len(rows), sv.versions[j]), pa.int64()),
-                                   "score": S[:, k], "p_correct": P[:, k],
-                                   "support": pa.array(sup[:, k], from_pandas=True),
-                                   "outside": pa.array(out[:, k], from_pandas=True),
-                                   "routed": pa.array(pick == k, pa.bool_())}))
-    return pa.concat_tables(parts) if parts else pa.table({}), counts
+    for k, j in enumerate(cols):
+        m = sv.models[j]
+        counts[f"{m}@{pool}"] = len(rows)
+        parts.append(pa.table({"model_id": pa.array([m] * len(rows), pa.string()),
+                               "prompt_id": pa.array([prompts[i] for i in rows], pa.string()),
+                               "operator_version": pa.array(np.full(len(rows), sv.versions[j]), pa.int64()),
+                               "score": S[:, k], "p_correct": P[:, k],
+                               "support": pa.array(sup[:, k], from_pandas=True),
+                               "outside": pa.array(out[:, k], from_pandas=True),
+                               "routed": pa.array(pick == k, pa.bool_())}))
+    return pa.concat_tables(parts), counts
 
 
 def materialise(con, cfg: dict) -> dict:
-    """Bring prompt_predictions up to date for CFG's current operators (skipped when the same versions already
-    cover the same prompts); returns {rows, models, skipped}."""
+    """Bring prompt_predictions up to date for CFG's current operators, rewriting only the pools whose operator
+    versions or prompts changed; returns {rows, models, skipped, pools_changed}."""
     from warehouse.selection import prediction_sets, prompt_vectors, replace_predictions
 
     with using(con) as c:
@@ -82,26 +81,36 @@ def materialise(con, cfg: dict) -> dict:
         have = prediction_sets(c, cfg["encoder"], cfg["method"])
     bench_n = {b: benches.count(b) for b in pools}
     want = {f"{m}@{p}": (int(v), bench_n.get(p, 0)) for m, p, v in zip(sv.models, sv.pool_of, sv.versions)}
-    if have == want:
-        return {"rows": sum(n for _, n in want.values()), "models": len(want), "skipped": True}
-    table, counts = predictions_table(sv, prompts, benches, X)   # no connection held
-    sets = pa.table({"model_id": sv.models, "pool": sv.pool_of, "operator_version": sv.versions.tolist(),
-                     "n_prompts": [counts[f"{m}@{p}"] for m, p in zip(sv.models, sv.pool_of)],
-                     "watermark": [int(s["watermark"]) for s in sv.specs]})
+    changed = [p for p in pools if {k: v for k, v in want.items() if k.endswith("@" + p)} !=
+               {k: v for k, v in have.items() if k.endswith("@" + p)}]
+    gone = {k.rsplit("@", 1)[1] for k in have} - set(pools)
+    if not changed and not gone:
+        return {"rows": sum(n for _, n in want.values()), "models": len(want), "skipped": True, "pools_changed": []}
+    batches = {}
+    for pool in changed:   # computed with no connection held
+        table, counts = pool_predictions(sv, pool, prompts, benches, X)
+        cols = [j for j, p in enumerate(sv.pool_of) if p == pool]
+        batches[pool] = (table, pa.table({
+            "model_id": [sv.models[j] for j in cols], "pool": [pool] * len(cols),
+            "operator_version": [int(sv.versions[j]) for j in cols],
+            "n_prompts": [counts[f"{sv.models[j]}@{pool}"] for j in cols],
+            "watermark": [int(sv.specs[j]["watermark"]) for j in cols]}))
     with using(con, write=True) as c:
-        n = replace_predictions(c, cfg["encoder"], cfg["method"], table, sets)
-    return {"rows": n, "models": len(sv.models), "skipped": False}
+        n = replace_predictions(c, cfg["encoder"], cfg["method"], batches, pools)
+    return {"rows": n, "models": len(sv.models), "skipped": False, "pools_changed": changed}
 
 
-def evaluate(con, cfg: dict) -> dict:
-    """Held-out routing policies and per-task accuracy for every benchmark pool with two or more models;
-    returns {benchmark: policies}."""
-    from warehouse.selection import benchmark_labels, data_watermark, replace_evaluation
+def evaluate(con, cfg: dict, pools: list[str] | None = None) -> dict:
+    """Held-out routing policies, per-task accuracy and calibration for the pools with two or more models: POOLS
+    (those whose operators changed; None: every pool), and any pool never evaluated; returns {pool: policies}."""
+    from warehouse.selection import benchmark_labels, data_watermark, evaluated_pools, replace_evaluation
 
     with using(con) as c:
         sv = load_serving(c, cfg, confidence=False)
         wm, out, labels = data_watermark(c), {}, {}
-        for bench in sorted(set(sv.pool_of)):
+        todo = set(sv.pool_of) if pools is None else \
+            set(pools) | (set(sv.pool_of) - evaluated_pools(c, cfg["encoder"], cfg["method"]))
+        for bench in sorted(todo & set(sv.pool_of)):
             cols = [j for j, p in enumerate(sv.pool_of) if p == bench]
             if len(cols) >= 2:
                 labels[bench] = (cols, benchmark_labels(c, bench, cfg["encoder"], cfg["fields"]))
@@ -258,5 +267,5 @@ def publish(con, out: str | Path, encoder: str | None = None, method: str | None
     with using(con) as c:
         cfg = resolve(operator_configs(c), encoder, method)
     mat = materialise(con, cfg)
-    evaluate(con, cfg)
+    evaluate(con, cfg, mat["pools_changed"])
     return {"materialised": mat, **write_publication(con, out, cfg)}

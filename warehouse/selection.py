@@ -103,12 +103,22 @@ def _in_transaction(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table],
         run_script(con, script, **params)
 
 
-def replace_predictions(con: duckdb.DuckDBPyConnection, encoder: str, method: str, predictions: pa.Table,
-                        sets: pa.Table) -> int:
-    """Replace every prediction of ENCODER / METHOD (one transaction); returns the rows written."""
-    _in_transaction(con, {"pred_batch": predictions, "pred_sets": sets}, "selection_replace_predictions",
-                    encoder=encoder, method=method, now=utcnow())
-    return predictions.num_rows
+def replace_predictions(con: duckdb.DuckDBPyConnection, encoder: str, method: str, pools: dict[str, tuple],
+                        keep: list[str]) -> int:
+    """Replace the predictions of ENCODER / METHOD for each pool in POOLS {pool: (predictions, sets)} and drop those of
+    pools not in KEEP, in one transaction; returns the rows written."""
+    with transaction(con):
+        run_script(con, "selection_drop_pools", encoder=encoder, method=method, pools=list(keep))
+        for pool, (pred, sets) in pools.items():
+            with registered(con, "pred_batch", pred), registered(con, "pred_sets", sets):
+                run_script(con, "selection_replace_predictions", encoder=encoder, method=method, pool=pool,
+                           now=utcnow())
+    return sum(p.num_rows for p, _ in pools.values())
+
+
+def evaluated_pools(con: duckdb.DuckDBPyConnection, encoder: str, method: str) -> set[str]:
+    """Pools of ENCODER / METHOD with a stored held-out evaluation."""
+    return {r[0] for r in query(con, "selection_evaluated_pools", encoder=encoder, method=method).fetchall()}
 
 
 def replace_evaluation(con: duckdb.DuckDBPyConnection, benchmark: str, encoder: str, method: str, watermark: int,
