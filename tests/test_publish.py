@@ -208,6 +208,7 @@ def test_new_data_moves_the_watermark_and_the_tables(small, published, tmp_path)
     assert after["operator_versions"]["gpt-4-1106-preview@routerbench"] > \
         published["operator_versions"]["gpt-4-1106-preview@routerbench"]
     # the other pool is untouched; inside routerbench the new prior moves every default (a pool's prior is shared)
+    assert after["materialised"]["pools_changed"] == ["routerbench"]   # mmlu-pro's predictions stay as they were
     mmlu = [k for k in published["operator_versions"] if k.endswith("@mmlu-pro")]
     assert mmlu and all(after["operator_versions"][k] == published["operator_versions"][k] for k in mmlu)
     assert after["files"]["tables/selection_by_task.csv"] != before["files"]["tables/selection_by_task.csv"]
