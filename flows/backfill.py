@@ -13,21 +13,29 @@ from tasks.backfill import check_range, in_range, pick_sources
 from tasks.config import load_config
 from tasks.ingest import expand_sources, totals
 from tasks.pipeline import changed_rows
+from tasks.runs import flow_run_record
 from warehouse.loads import LoadSummary
-from warehouse.pipeline_runs import finish_run, start_run
+from warehouse.pipeline_runs import finish_run
 
 
 @flow(name="backfill", log_prints=True)
 def backfill(db: str | None = None, config: str | None = None, from_date: date | None = None,
-             to_date: date | None = None, sources: list[str] | None = None) -> dict:
-    """Counts of re-reading every input of the chosen sources dated in [from_date, to_date], and of the one refit."""
-    logger = get_run_logger()
+             to_date: date | None = None, sources: list[str] | None = None, run_id: int | None = None) -> dict:
+    """Counts of re-reading every input of the chosen sources dated in [from_date, to_date], and of the one refit;
+    RUN_ID: the pipeline_runs row `taskspace backfill` opened (else a new one), closed however the run ends."""
     check_range(from_date, to_date)
     cfg = load_config(config)
     db = db or cfg.db
     chosen = pick_sources(cfg, sources)
-    run_id = start_run(db, "backfill", {"from": from_date, "to": to_date, "sources": [s.name for s in chosen]},
-                       flow_run.get_id())
+    params = {"from": from_date, "to": to_date, "sources": [s.name for s in chosen]}
+    with flow_run_record(db, "backfill", params, run_id, flow_run.get_id()) as run_id:
+        return reingest(cfg, db, chosen, from_date, to_date, run_id)
+
+
+def reingest(cfg, db: str, chosen: list, from_date: date | None, to_date: date | None,
+             run_id: int) -> dict:
+    """Re-read the chosen sources' inputs in the range, refit once, close the run's row with the counts."""
+    logger = get_run_logger()
     steps: dict[str, dict] = {}
     for src in chosen:
         if src.kind == "releases":

@@ -13,8 +13,9 @@ from flows.publish_selection import publish_selection
 from flows.refresh_operators import refresh_operators
 from tasks.config import load_config
 from tasks.pipeline import EVAL_KEYS, changed_rows, run_markdown, step_outcome, subflow_outcome
+from tasks.runs import flow_run_record
 from warehouse import connect
-from warehouse.pipeline_runs import finish_run, start_run
+from warehouse.pipeline_runs import finish_run
 
 
 def evaluation_benchmarks(db: str) -> list[str]:
@@ -25,12 +26,18 @@ def evaluation_benchmarks(db: str) -> list[str]:
 
 
 @flow(name="pipeline", log_prints=True)
-def pipeline(config: str | None = None, db: str | None = None) -> dict:
-    """Counts of each step of one run; a failed source fails the run after every other step has run."""
-    logger = get_run_logger()
+def pipeline(config: str | None = None, db: str | None = None, run_id: int | None = None) -> dict:
+    """Counts of each step of one run; a failed source fails the run after every other step has run. RUN_ID: the
+    pipeline_runs row `taskspace run` opened (else a new one); it is closed however the run ends."""
     cfg = load_config(config)
     db = db or cfg.db
-    run_id = start_run(db, "pipeline", cfg.model_dump() | {"db": db}, flow_run.get_id())
+    with flow_run_record(db, "pipeline", cfg.model_dump() | {"db": db}, run_id, flow_run.get_id()) as run_id:
+        return run_steps(cfg, config, db, run_id)
+
+
+def run_steps(cfg, config: str | None, db: str, run_id: int) -> dict:
+    """Ingest every source, refresh, evaluate per benchmark, publish; close the run's row with the counts."""
+    logger = get_run_logger()
     steps: dict[str, dict] = {}
     for src in cfg.sources:
         if src.kind == "results":
