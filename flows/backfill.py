@@ -29,10 +29,10 @@ def backfill(db: str | None = None, config: str | None = None, from_date: date |
     chosen = pick_sources(cfg, sources)
     params = {"from": from_date, "to": to_date, "sources": [s.name for s in chosen]}
     with flow_run_record(db, "backfill", params, run_id, flow_run.get_id()) as run_id:
-        return reingest(cfg, db, chosen, from_date, to_date, run_id)
+        return reingest(config, db, chosen, from_date, to_date, run_id)
 
 
-def reingest(cfg, db: str, chosen: list, from_date: date | None, to_date: date | None,
+def reingest(config: str | None, db: str, chosen: list, from_date: date | None, to_date: date | None,
              run_id: int) -> dict:
     """Re-read the chosen sources' inputs in the range, refit once, close the run's row with the counts."""
     logger = get_run_logger()
@@ -55,8 +55,7 @@ def reingest(cfg, db: str, chosen: list, from_date: date | None, to_date: date |
                              else LoadSummary(src.format, it.uri, "failed", error=str(fut.state.message)))
         steps[src.name] = {"kind": "results", **totals(summaries)}
     new, upd = changed_rows(steps)
-    refresh = refresh_operators(db=db, encoder=cfg.operators.encoder, lam=cfg.operators.lam,
-                                eps=cfg.operators.eps) if new or upd else {"embedded": 0, "operators_refit": 0}
+    refresh = refresh_operators(db=db, config=config) if new or upd else {"embedded": 0, "operators_refit": 0}
     summary = {"rows_new": new, "rows_updated": upd, "embedded": refresh.get("embedded", 0),
                "operators_refit": refresh.get("operators_refit", 0), "steps": {**steps, "refresh": refresh}}
     failed = [f"{n}: {'; '.join(s.get('errors') or [s.get('error', '')])}" for n, s in steps.items()

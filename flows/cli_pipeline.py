@@ -1,6 +1,7 @@
 """`taskspace run`, `taskspace serve` and `taskspace backfill`: the pipeline commands (they start Prefect)."""
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from typing import Optional
 
@@ -87,17 +88,29 @@ def backfill_cmd(
 
 @app.command("serve")
 def serve_cmd(
+    config: Optional[str] = typer.Option(None, "--config", "-c", help="taskspace.toml of `taskspace run`: every "
+                                         "deployment uses its warehouse and settings."),
+    port: int = typer.Option(4200, help="Port of the Prefect server serve starts (unless PREFECT_API_URL is set)."),
     limit: Optional[int] = typer.Option(None, help="Run at most this many flow runs at once."),
 ):
-    """Run every deployment of prefect.yaml on its schedule/trigger, locally (Prefect's own local server)."""
+    """Run every deployment of prefect.yaml on its schedule/trigger, on one Prefect API (a server started here, or
+    $PREFECT_API_URL) that every run of them uses; prints the PREFECT_API_URL to export for `prefect` commands."""
+    import os
+
     from prefect import serve
 
     from tasks.deployments import runner_deployments
+    from tasks.prefect_server import prefect_api
 
-    deployments = runner_deployments({"db": State.db})
-    typer.echo(f"serving {len(deployments)} deployments on warehouse {State.db}: "
-               + ", ".join(d.name for d in deployments))
-    serve(*deployments, limit=limit)
+    cfg = _config(config) if config else None
+    db = os.path.abspath(State.db if State.db_given or cfg is None else cfg.db)
+    deployments = runner_deployments({"db": db, "config": os.path.abspath(config) if config else None})
+    with guarded(signals=False), prefect_api("serve", port=port) as api:   # Prefect's runner handles Ctrl-C
+        typer.echo(f"Prefect API: {api}\n  export PREFECT_API_URL={api}\n"
+                   f"  (then e.g. `prefect deployment run publish_selection/publish-selection`)\n"
+                   f"serving {len(deployments)} deployments on warehouse {db}: " + ", ".join(d.name for d in deployments))
+        sys.stdout.flush()
+        serve(*deployments, limit=limit, print_starting_message=False)
 
 
 def _config(path: Optional[str]):

@@ -50,19 +50,17 @@ def run_steps(cfg, config: str | None, db: str, run_id: int) -> dict:
             logger.error(steps[f"ingest {src.name}"]["error"])
     new, upd = changed_rows(steps)
     ops = cfg.operators
-    steps["refresh"] = subflow_outcome(refresh_operators(db=db, encoder=ops.encoder, lam=ops.lam, eps=ops.eps,
-                                                         return_state=True))
+    steps["refresh"] = subflow_outcome(refresh_operators(db=db, config=config, return_state=True))
     refresh = steps["refresh"]
     evaluated = bool(new or upd) and refresh["status"] == "completed"
     if evaluated:   # one evaluation per benchmark: each is its own pool of models
         for bench in evaluation_benchmarks(db):
-            state = evaluate(db=db, split=cfg.evaluate_split, encoder=ops.encoder, benchmark=bench,
+            state = evaluate(db=db, split=cfg.evaluate_split, encoder=ops.encoder_key, benchmark=bench,
                              return_state=True)
             steps[f"evaluate {bench}"] = subflow_outcome(state, EVAL_KEYS)
     published = bool(refresh.get("operators_refit") or evaluated)
     if published:
-        steps["publish"] = subflow_outcome(publish_selection(db=db, out=cfg.out, encoder=ops.encoder,
-                                                             return_state=True),
+        steps["publish"] = subflow_outcome(publish_selection(db=db, out=cfg.out, config=config, return_state=True),
                                            ("out", "watermark", "fingerprint", "rows", "numbers"))
     summary = {"run_id": run_id, "rows_new": new, "rows_updated": upd,
                "embedded": refresh.get("embedded", 0), "operators_refit": refresh.get("operators_refit", 0),
