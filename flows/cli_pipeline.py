@@ -108,7 +108,8 @@ def serve_cmd(
     with guarded(signals=False), prefect_api("serve", port=port) as api:   # Prefect's runner handles Ctrl-C
         typer.echo(f"Prefect API: {api}\n  export PREFECT_API_URL={api}\n"
                    f"  (then e.g. `prefect deployment run publish_selection/publish-selection`)\n"
-                   f"serving {len(deployments)} deployments on warehouse {db}: " + ", ".join(d.name for d in deployments))
+                   f"serving {len(deployments)} deployments on warehouse {db}: "
+                   + ", ".join(d.name for d in deployments))
         sys.stdout.flush()
         serve(*deployments, limit=limit, print_starting_message=False)
 

@@ -104,18 +104,25 @@ class LocalServer:
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen([sys.executable, "-c", BOOT, str(os.getpid()), *args], env=env,
                                          stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
-        while not healthy(self.api_url, 1.0):
-            if self.proc.poll() is not None or time.monotonic() - t0 > timeout:
-                why = (f"exited with code {self.proc.returncode}" if self.proc.poll() is not None
-                       else f"did not answer within {timeout:g} s")
-                self.stop()
-                tail = "\n  ".join(self.log.read_text(errors="replace").strip().splitlines()[-12:])
-                raise PrefectUnavailable(
-                    f"Prefect's local server ({self.api_url}) {why}. Log {self.log}:\n  {tail}\nSet "
-                    f"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS to wait longer, or start one yourself "
-                    f"(`prefect server start`) and export PREFECT_API_URL=http://127.0.0.1:4200/api")
-            time.sleep(0.2)
+        try:
+            while not healthy(self.api_url, 1.0):
+                if self.proc.poll() is not None or time.monotonic() - t0 > timeout:
+                    raise PrefectUnavailable(self._failure(timeout))
+                time.sleep(0.2)
+        except BaseException:   # also Ctrl-C while it starts
+            self.stop()
+            raise
         self.started_s = round(time.monotonic() - t0, 1)
+
+    def _failure(self, timeout: float) -> str:
+        """Why the server is not up, its log's last lines and what to do."""
+        why = (f"exited with code {self.proc.returncode}" if self.proc.poll() is not None
+               else f"did not answer within {timeout:g} s")
+        self.stop()
+        tail = "\n  ".join(self.log.read_text(errors="replace").strip().splitlines()[-12:]) or "(empty)"
+        return (f"Prefect's local server ({self.api_url}) {why}. Log {self.log}:\n  {tail}\nSet "
+                f"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS to wait longer, or start one yourself "
+                f"(`prefect server start`) and export PREFECT_API_URL=http://127.0.0.1:4200/api")
 
     def stop(self, why: str = "") -> None:
         """SIGTERM its process group, then SIGKILL after 5 s."""

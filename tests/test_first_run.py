@@ -45,3 +45,16 @@ def test_the_warehouse_it_wrote_opens_in_the_duckdb_cli(first_run):
                     "SELECT count(DISTINCT model_id) AS models, count(*) > 0 AS ranked FROM selection_by_task")
     assert res.returncode == 0, res.stderr
     assert res.stdout.splitlines() == ["models,ranked", "17,true"]
+
+
+def test_a_server_that_does_not_come_up_is_a_clear_error_and_a_closed_row(tmp_path):
+    cfg = small_config(tmp_path, {"mmlu": tmp_path / "none", "routerbench": tmp_path / "none"})
+    home = tmp_path / "prefect-home"
+    proc = subprocess.run(CLI + ["run", "--config", str(cfg)], cwd=REPO, capture_output=True, text=True, timeout=300,
+                          env=user_env(home, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="1"))
+    assert proc.returncode == 1 and proc.stdout == "", proc.stderr
+    assert "error: Prefect's local server" in proc.stderr and "did not answer within 1 s" in proc.stderr
+    assert "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" in proc.stderr and "Traceback" not in proc.stderr
+    (row,) = run_rows(tmp_path / "w.duckdb")
+    assert row[2] == "failed" and "did not answer within 1 s" in row[3]
+    assert servers_of(home) == []
