@@ -1,6 +1,6 @@
 """`taskspace serve` serves: it starts one Prefect API, prints the PREFECT_API_URL to export, and every run of its
-deployments uses that API and the config's settings: a run triggered by an event of its warehouse (not of another
-one), the publication its refit triggers, and a run started by hand with `prefect deployment run` complete;
+deployments uses that API and the config's settings: cron deployments get scheduled runs, a run triggered by an
+event of its warehouse (not of another one), the publication its refit triggers, and a run started by hand with `prefect deployment run` complete;
 Ctrl-C stops it within seconds and leaves nothing running."""
 from __future__ import annotations
 
@@ -69,6 +69,10 @@ def test_serve_runs_deployments_on_its_api_with_the_config(tmp_path):
         assert by_event["state_type"] == "COMPLETED", by_event["state"]
         with duckdb.connect(str(db), read_only=True) as con:   # the config's lambda, not the flow's default 1.0
             assert con.execute("SELECT DISTINCT lam FROM operators WHERE method = 'paper'").fetchall() == [(2.5,)]
+        deadline = time.monotonic() + 90   # the scheduler plans the cron deployments' next runs
+        while not any(r["state_type"] == "SCHEDULED" for r in runs_of(api, "ingest-results-hourly")):
+            assert time.monotonic() < deadline, "no scheduled run of ingest-results-hourly (see taskspace-server.log)"
+            time.sleep(1)
         (published,) = wait_runs(api, "publish-selection", 1)   # the refit's event chained the publication
         assert published["state_type"] == "COMPLETED", published["state"]
         assert (tmp_path / "pub" / "report.html").is_file()      # to the config's out

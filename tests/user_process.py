@@ -63,7 +63,8 @@ def small_config(base: Path, data: dict[str, Path], db: str = "w.duckdb", lam: f
 def user_env(prefect_home: Path, **extra: str) -> dict[str, str]:
     """The environment of a user's shell: PREFECT_HOME (maybe not created yet), no PREFECT_API_URL, no harness."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update({"PREFECT_HOME": str(prefect_home), "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1",
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+    env.update({"PREFECT_HOME": str(prefect_home), "PYTHONPATH": path, "HF_HUB_OFFLINE": "1",
                 "TRANSFORMERS_OFFLINE": "1", **extra})
     return env
 
