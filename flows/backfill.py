@@ -14,21 +14,29 @@ from tasks.config import load_config
 from tasks.ingest import expand_sources, totals
 from tasks.pipeline import changed_rows
 from tasks.sources.redact import hide
+from tasks.runs import flow_run_record
 from warehouse.loads import LoadSummary
-from warehouse.pipeline_runs import finish_run, start_run
+from warehouse.pipeline_runs import finish_run
 
 
 @flow(name="backfill", log_prints=True)
 def backfill(db: str | None = None, config: str | None = None, from_date: date | None = None,
-             to_date: date | None = None, sources: list[str] | None = None) -> dict:
-    """Counts of re-reading every input of the chosen sources dated in [from_date, to_date], and of the one refit."""
-    logger = get_run_logger()
+             to_date: date | None = None, sources: list[str] | None = None, run_id: int | None = None) -> dict:
+    """Counts of re-reading every input of the chosen sources dated in [from_date, to_date], and of the one refit;
+    RUN_ID: the pipeline_runs row `taskspace backfill` opened (else a new one), closed however the run ends."""
     check_range(from_date, to_date)
     cfg = load_config(config)
     db = db or cfg.db
     chosen = pick_sources(cfg, sources)
-    run_id = start_run(db, "backfill", {"from": from_date, "to": to_date, "sources": [s.name for s in chosen]},
-                       flow_run.get_id())
+    params = {"from": from_date, "to": to_date, "sources": [s.name for s in chosen]}
+    with flow_run_record(db, "backfill", params, run_id, flow_run.get_id()) as run_id:
+        return reingest(config, db, chosen, from_date, to_date, run_id)
+
+
+def reingest(config: str | None, db: str, chosen: list, from_date: date | None, to_date: date | None,
+             run_id: int) -> dict:
+    """Re-read the chosen sources' inputs in the range, refit once, close the run's row with the counts."""
+    logger = get_run_logger()
     steps: dict[str, dict] = {}
     for src in chosen:
         if src.kind == "releases":
@@ -48,8 +56,7 @@ def backfill(db: str | None = None, config: str | None = None, from_date: date |
                              else LoadSummary(src.format, it.uri, "failed", error=str(fut.state.message)))
         steps[src.name] = {"kind": "results", **totals(summaries)}
     new, upd = changed_rows(steps)
-    refresh = refresh_operators(db=db, encoder=cfg.operators.encoder, lam=cfg.operators.lam,
-                                eps=cfg.operators.eps) if new or upd else {"embedded": 0, "operators_refit": 0}
+    refresh = refresh_operators(db=db, config=config) if new or upd else {"embedded": 0, "operators_refit": 0}
     summary = {"rows_new": new, "rows_updated": upd, "embedded": refresh.get("embedded", 0),
                "operators_refit": refresh.get("operators_refit", 0), "steps": {**steps, "refresh": refresh}}
     failed = [f"{n}: {'; '.join(s.get('errors') or [s.get('error', '')])}" for n, s in steps.items()

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -25,8 +27,37 @@ class State:
 def main(db: str = typer.Option(None, "--db", envvar="TASKSPACE_DB", help="DuckDB warehouse file "
                                 "(env TASKSPACE_DB, default ./taskspace.duckdb).")):
     """Global options."""
+    from tasks.prefect_server import quiet
+    quiet()   # before Prefect is imported: its own noise stays out of the output
     State.db = db or default_db_path()
     State.db_given = db is not None
+
+
+@contextmanager
+def guarded(signals: bool = True):
+    """For commands that run flows: Ctrl-C or SIGTERM stops them within seconds (exit 128 + signal; SIGNALS False
+    leaves them to an asyncio loop's own handling), a busy warehouse or an unreachable Prefect API is a one-line
+    error (exit 1)."""
+    from contextlib import nullcontext
+
+    from tasks.locks import Busy
+    from tasks.prefect_server import PrefectUnavailable
+    from tasks.stopping import stop_on_signals, stop_reason
+    with stop_on_signals() if signals else nullcontext():
+        try:
+            yield
+        except (Busy, PrefectUnavailable) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1)
+        except BaseException as exc:
+            status, message, signum = stop_reason(exc)
+            if status != "cancelled":
+                raise
+            typer.echo(f"taskspace: {message}", err=True)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(128 + signum)   # all is closed; skip the interpreter's teardown (it reports leaks of the
+                                     # DuckDB objects the interrupted step still held)
 
 
 def emit(obj: dict, as_json: bool, human: str) -> None:
@@ -110,6 +141,7 @@ from flows import cli_selection  # noqa: E402,F401
 from flows import cli_pipeline  # noqa: E402,F401
 from flows import cli_helu  # noqa: E402,F401
 from flows import cli_releases  # noqa: E402,F401
+from flows import cli_warehouse  # noqa: E402,F401
 
 if __name__ == "__main__":
     app()

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from flows.cli import State, app, emit
+from flows.cli import State, app, emit, guarded
 
 helu_app = typer.Typer(help="HeLU (hysteresis ReLU) training benchmarks.", no_args_is_help=True)
 app.add_typer(helu_app, name="helu")
@@ -67,11 +67,14 @@ def bench_cmd(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--set")
 
+    from tasks.prefect_server import prefect_api
+
     t0 = time.perf_counter()
-    state = helu_benchmark(db=State.db, quick=quick, n_seeds=seeds, workloads=workload or None,
-                           activations=activation or None, alphas=alpha or None, runner=runner,
-                           dask_address=dask_address, n_workers=workers, device=device, out_dir=out, encoder=encoder,
-                           overrides=overrides or None, return_state=True)
+    with guarded(), prefect_api():
+        state = helu_benchmark(db=State.db, quick=quick, n_seeds=seeds, workloads=workload or None,
+                               activations=activation or None, alphas=alpha or None, runner=runner,
+                               dask_address=dask_address, n_workers=workers, device=device, out_dir=out,
+                               encoder=encoder, overrides=overrides or None, return_state=True)
     result = state.result(raise_on_failure=False)
     if not isinstance(result, dict):
         typer.echo(f"error: helu_benchmark {state.name}: {state.message or result}", err=True)

@@ -1,12 +1,13 @@
 """`taskspace run`, `taskspace serve` and `taskspace backfill`: the pipeline commands (they start Prefect)."""
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from typing import Optional
 
 import typer
 
-from flows.cli import State, app, emit
+from flows.cli import State, app, emit, guarded
 
 
 def _date(value: Optional[str], flag: str):
@@ -24,16 +25,16 @@ def run_cmd(
     config: Optional[str] = typer.Option(None, "--config", "-c", help="taskspace.toml (default: the public feeds)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with each step's counts."),
 ):
-    """Run the main job: ingest every source, refresh operators, evaluate, publish."""
+    """Run the main job: ingest every source, refresh operators, evaluate, publish. One run per warehouse at a
+    time (others queue, up to TASKSPACE_LOCK_TIMEOUT s); stopped or failed, its pipeline_runs row is closed."""
     from flows.pipeline import pipeline
-    from tasks.config import load_config
+    from tasks.prefect_server import prefect_api
+    from tasks.runs import queued_run
 
-    try:
-        cfg = load_config(config)
-    except (FileNotFoundError, ValueError) as exc:
-        raise typer.BadParameter(str(exc), param_hint="--config") from None
+    cfg = _config(config)
     db = State.db if State.db_given else cfg.db
-    state = pipeline(config=config, db=db, return_state=True)
+    with guarded(), queued_run(db, "pipeline", cfg.model_dump() | {"db": db}) as run_id, prefect_api():
+        state = pipeline(config=config, db=db, run_id=run_id, return_state=True)
     out = state.result(raise_on_failure=False)
     if not isinstance(out, dict):
         typer.echo(f"error: {out}", err=True)
@@ -58,10 +59,22 @@ def backfill_cmd(
 ):
     """Re-ingest a date range or chosen sources idempotently; refit affected operators once at the end."""
     from flows.backfill import backfill
+    from tasks.backfill import check_range, pick_sources
+    from tasks.prefect_server import prefect_api
+    from tasks.runs import queued_run
 
     start, end = _date(from_, "--from"), _date(to, "--to")
-    state = backfill(db=State.db if State.db_given else None, config=config, from_date=start, to_date=end,
-                     sources=source or None, return_state=True)
+    cfg = _config(config)
+    try:
+        check_range(start, end)
+        chosen = [s.name for s in pick_sources(cfg, source or None)]
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--source/--from/--to") from None
+    db = State.db if State.db_given else cfg.db
+    with guarded(), queued_run(db, "backfill", {"from": start, "to": end, "sources": chosen}) as run_id, \
+            prefect_api():
+        state = backfill(db=db, config=config, from_date=start, to_date=end, sources=source or None, run_id=run_id,
+                         return_state=True)
     out = state.result(raise_on_failure=False)
     if not isinstance(out, dict):
         typer.echo(f"error: {out}", err=True)
@@ -75,14 +88,36 @@ def backfill_cmd(
 
 @app.command("serve")
 def serve_cmd(
+    config: Optional[str] = typer.Option(None, "--config", "-c", help="taskspace.toml of `taskspace run`: every "
+                                         "deployment uses its warehouse and settings."),
+    port: int = typer.Option(4200, help="Port of the Prefect server serve starts (unless PREFECT_API_URL is set)."),
     limit: Optional[int] = typer.Option(None, help="Run at most this many flow runs at once."),
 ):
-    """Run every deployment of prefect.yaml on its schedule/trigger, locally (Prefect's own local server)."""
+    """Run every deployment of prefect.yaml on its schedule/trigger, on one Prefect API (a server started here, or
+    $PREFECT_API_URL) that every run of them uses; prints the PREFECT_API_URL to export for `prefect` commands."""
+    import os
+
     from prefect import serve
 
     from tasks.deployments import runner_deployments
+    from tasks.prefect_server import prefect_api
 
-    deployments = runner_deployments({"db": State.db})
-    typer.echo(f"serving {len(deployments)} deployments on warehouse {State.db}: "
-               + ", ".join(d.name for d in deployments))
-    serve(*deployments, limit=limit)
+    cfg = _config(config) if config else None
+    db = os.path.abspath(State.db if State.db_given or cfg is None else cfg.db)
+    deployments = runner_deployments({"db": db, "config": os.path.abspath(config) if config else None})
+    with guarded(signals=False), prefect_api("serve", port=port) as api:   # Prefect's runner handles Ctrl-C
+        typer.echo(f"Prefect API: {api}\n  export PREFECT_API_URL={api}\n"
+                   f"  (then e.g. `prefect deployment run publish_selection/publish-selection`)\n"
+                   f"serving {len(deployments)} deployments on warehouse {db}: "
+                   + ", ".join(d.name for d in deployments))
+        sys.stdout.flush()
+        serve(*deployments, limit=limit, print_starting_message=False)
+
+
+def _config(path: Optional[str]):
+    """The validated config at PATH (BadParameter naming --config)."""
+    from tasks.config import load_config
+    try:
+        return load_config(path)
+    except (FileNotFoundError, ValueError) as exc:
+        raise typer.BadParameter(str(exc), param_hint="--config") from None

@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from flows.cli import State, app, emit
+from flows.cli import State, app, emit, guarded
 
 
 def read_prompts(path: Path) -> list[str]:
@@ -209,7 +209,14 @@ def publish_cmd(
     try:
         if flow:
             from flows.publish_selection import publish_selection
-            result = publish_selection(out=str(out), db=State.db, encoder=encoder, method=method)
+            from tasks.prefect_server import prefect_api
+            from tasks.publish import resolve
+            from warehouse import connect
+            from warehouse.selection import operator_configs
+            with connect(State.db, read_only=True) as con:   # nothing to publish: one line, before Prefect starts
+                resolve(operator_configs(con), encoder, method)
+            with guarded(), prefect_api():
+                result = publish_selection(out=str(out), db=State.db, encoder=encoder, method=method)
         else:
             from tasks.publish import publish
             from warehouse import connect

@@ -14,8 +14,9 @@ from flows.refresh_operators import refresh_operators
 from tasks.config import load_config
 from tasks.pipeline import EVAL_KEYS, changed_rows, run_markdown, step_outcome, subflow_outcome
 from tasks.sources.redact import hide
+from tasks.runs import flow_run_record
 from warehouse import connect
-from warehouse.pipeline_runs import finish_run, start_run
+from warehouse.pipeline_runs import finish_run
 
 
 def evaluation_benchmarks(db: str) -> list[str]:
@@ -26,12 +27,18 @@ def evaluation_benchmarks(db: str) -> list[str]:
 
 
 @flow(name="pipeline", log_prints=True)
-def pipeline(config: str | None = None, db: str | None = None) -> dict:
-    """Counts of each step of one run; a failed source fails the run after every other step has run."""
-    logger = get_run_logger()
+def pipeline(config: str | None = None, db: str | None = None, run_id: int | None = None) -> dict:
+    """Counts of each step of one run; a failed source fails the run after every other step has run. RUN_ID: the
+    pipeline_runs row `taskspace run` opened (else a new one); it is closed however the run ends."""
     cfg = load_config(config)
     db = db or cfg.db
-    run_id = start_run(db, "pipeline", cfg.model_dump() | {"db": db}, flow_run.get_id())
+    with flow_run_record(db, "pipeline", cfg.model_dump() | {"db": db}, run_id, flow_run.get_id()) as run_id:
+        return run_steps(cfg, config, db, run_id)
+
+
+def run_steps(cfg, config: str | None, db: str, run_id: int) -> dict:
+    """Ingest every source, refresh, evaluate per benchmark, publish; close the run's row with the counts."""
+    logger = get_run_logger()
     steps: dict[str, dict] = {}
     for src in cfg.sources:
         location = hide(src.location)   # Prefect (parameters, task names, its database) sees no secret
@@ -45,19 +52,18 @@ def pipeline(config: str | None = None, db: str | None = None) -> dict:
             logger.error(steps[f"ingest {src.name}"]["error"])
     new, upd = changed_rows(steps)
     ops = cfg.operators
-    steps["refresh"] = subflow_outcome(refresh_operators(db=db, encoder=ops.encoder, lam=ops.lam, eps=ops.eps,
-                                                         return_state=True))
+    steps["refresh"] = subflow_outcome(refresh_operators(db=db, config=config, return_state=True))
     refresh = steps["refresh"]
-    evaluated = bool(new or upd) and refresh["status"] == "completed"
-    if evaluated:   # one evaluation per benchmark: each is its own pool of models
-        for bench in evaluation_benchmarks(db):
-            state = evaluate(db=db, split=cfg.evaluate_split, encoder=ops.encoder, benchmark=bench,
+    changed_pools = sorted(refresh.get("pools_refit") or {})
+    evaluated = bool(changed_pools) and refresh["status"] == "completed"
+    if evaluated:   # one evaluation per pool whose operators changed: the others' numbers still hold
+        for bench in [b for b in evaluation_benchmarks(db) if b in changed_pools]:
+            state = evaluate(db=db, split=cfg.evaluate_split, encoder=ops.encoder_key, benchmark=bench,
                              return_state=True)
             steps[f"evaluate {bench}"] = subflow_outcome(state, EVAL_KEYS)
     published = bool(refresh.get("operators_refit") or evaluated)
     if published:
-        steps["publish"] = subflow_outcome(publish_selection(db=db, out=cfg.out, encoder=ops.encoder,
-                                                             return_state=True),
+        steps["publish"] = subflow_outcome(publish_selection(db=db, out=cfg.out, config=config, return_state=True),
                                            ("out", "watermark", "fingerprint", "rows", "numbers"))
     summary = {"run_id": run_id, "rows_new": new, "rows_updated": upd,
                "embedded": refresh.get("embedded", 0), "operators_refit": refresh.get("operators_refit", 0),

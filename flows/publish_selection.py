@@ -9,7 +9,8 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from tasks import publish as pub
-from warehouse import connect
+from tasks.config import load_config
+from warehouse import connect, default_db_path
 
 
 @task(name="resolve-operators", cache_policy=NO_CACHE)
@@ -59,10 +60,16 @@ def artifacts_task(result: dict) -> list[str]:
 
 
 @flow(name="publish_selection", log_prints=True)
-def publish_selection(out: str = "out/selection", db: str = "taskspace.duckdb", encoder: str | None = None,
-                      method: str | None = None) -> dict:
-    """Publish the selection tables of the current operators to OUT; returns the publication's summary."""
+def publish_selection(out: str | None = None, db: str | None = None, encoder: str | None = None,
+                      method: str | None = None, config: str | None = None) -> dict:
+    """Publish the selection tables of the current operators to OUT; returns the publication's summary. CONFIG
+    (the taskspace.toml of `taskspace run`) gives out, db and the encoder unless they are passed."""
     logger = get_run_logger()
+    if config is not None:
+        settings = load_config(config)
+        out, db = out or settings.out, db or settings.db
+        encoder = encoder or settings.operators.encoder_key
+    out, db = out or "out/selection", db or default_db_path()
     connect(db).close()   # migrate; each step then opens the file only for its short reads and writes
     cfg = resolve_task(db, encoder, method)
     mat = materialise_task(db, cfg)

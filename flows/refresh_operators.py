@@ -6,9 +6,10 @@ from prefect.cache_policies import NO_CACHE
 
 from tasks import operators as ops
 from tasks import refresh as rf
+from tasks.config import load_config
 from tasks.embed import EncoderConfig, embed_missing
 from tasks.events import OPERATORS_REFIT, announce
-from warehouse import connect
+from warehouse import connect, default_db_path
 
 
 @task(name="embed-new-texts", cache_policy=NO_CACHE)
@@ -30,11 +31,18 @@ def refit_task(db: str, encoder: str, specs: list[ops.MethodSpec], everything: b
 
 
 @flow(name="refresh_operators", log_prints=True)
-def refresh_operators(db: str = "taskspace.duckdb", encoder: str = "all-MiniLM-L6-v2", encoder_path: str | None = None,
+def refresh_operators(db: str | None = None, encoder: str = "all-MiniLM-L6-v2", encoder_path: str | None = None,
                       fields: str = "text", precision: str = "auto", lam: float = 1.0, eps: float = 0.1,
-                      rebuild: bool = False) -> dict:
+                      rebuild: bool = False, config: str | None = None) -> dict:
     """Counts of one refresh: {embedded, operators_refit, ...}; the paper's operator at (LAM, EPS), the default at
-    EPS; a change of either refits every model; REBUILD recomputes all statistics and operators."""
+    EPS; a change of either refits every model; REBUILD recomputes all statistics and operators. CONFIG (the
+    taskspace.toml of `taskspace run`) overrides encoder, fields, precision, lam and eps, and gives db unless DB."""
+    if config is not None:
+        settings = load_config(config)
+        db, o = db or settings.db, settings.operators
+        encoder, encoder_path, fields, precision, lam, eps = (o.encoder, o.encoder_path, o.fields, o.precision,
+                                                              o.lam, o.eps)
+    db = db or default_db_path()
     cfg = EncoderConfig.named(encoder, encoder_path, fields=fields, precision=precision)
     connect(db).close()   # migrate once; the steps then open the file only for short reads and writes
     emb = embed_task(db, cfg)

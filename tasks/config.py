@@ -34,11 +34,20 @@ class SourceConfig(BaseModel):
 
 
 class OperatorSettings(BaseModel):
-    """Encoder and the closed-form operator's hyper-parameters."""
+    """Encoder (what is embedded, at which precision) and the closed-form operator's hyper-parameters."""
     model_config = ConfigDict(extra="forbid")
     encoder: str = "all-MiniLM-L6-v2"
+    encoder_path: str | None = None
+    fields: Literal["text", "text+options"] = "text"
+    precision: Literal["auto", "bf16", "fp32"] = "auto"   # auto: fp32 without native bf16, else the faster by a probe
     lam: float = Field(1.0, gt=0)
     eps: float = Field(0.1, ge=0)
+
+    @property
+    def encoder_key(self) -> str:
+        """The encoder's name in the warehouse ('+options' appended when the options are embedded too)."""
+        return self.encoder + ("+options" if self.fields == "text+options" and not self.encoder.endswith("+options")
+                               else "")
 
 
 class PipelineConfig(BaseModel):
@@ -85,6 +94,8 @@ def load_config(path: str | Path | None) -> PipelineConfig:
         return p if p.startswith(("http://", "https://")) or p == ":memory:" or Path(p).is_absolute() \
             else str((base / p).resolve())
     cfg.db, cfg.out = resolve(cfg.db), resolve(cfg.out)
+    if cfg.operators.encoder_path:
+        cfg.operators.encoder_path = resolve(cfg.operators.encoder_path)
     for s in cfg.sources:
         s.location = resolve(s.location)
     return cfg

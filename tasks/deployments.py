@@ -31,14 +31,23 @@ def load_entrypoint(entrypoint: str):
     return obj
 
 
-def _triggers(spec: list[dict] | None):
-    """Deployment event triggers from their YAML form."""
+def _triggers(spec: list[dict] | None, db: str | None = None):
+    """Deployment event triggers from their YAML form; with DB they match only that warehouse's events."""
     from prefect.events import DeploymentEventTrigger
-    return [DeploymentEventTrigger(**t) for t in spec or []]
+
+    from tasks.events import warehouse_path
+    out = []
+    for t in spec or []:
+        t = dict(t)
+        if db is not None:
+            t["match"] = {**(t.get("match") or {}), "taskspace.warehouse.path": warehouse_path(db)}
+        out.append(DeploymentEventTrigger(**t))
+    return out
 
 
 def runner_deployments(overrides: dict[str, Any] | None = None, path: Path = PREFECT_YAML) -> list:
-    """One RunnerDeployment per prefect.yaml entry; `overrides` replace parameters (e.g. db) in all of them."""
+    """One RunnerDeployment per prefect.yaml entry; `overrides` replace parameters (db, config) in all of them that
+    take them; triggers listen only to the events of the deployment's db."""
     from prefect.client.schemas.schedules import CronSchedule
 
     out = []
@@ -51,6 +60,6 @@ def runner_deployments(overrides: dict[str, Any] | None = None, path: Path = PRE
                      for s in d.get("schedules") or [] if s.get("cron")]
         out.append(flow.to_deployment(
             name=d["name"], description=d.get("description"), parameters=params, schedules=schedules or None,
-            tags=d.get("tags"), triggers=_triggers(d.get("triggers")),
+            tags=d.get("tags"), triggers=_triggers(d.get("triggers"), params.get("db")),
             concurrency_limit=d.get("concurrency_limit")))
     return out

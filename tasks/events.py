@@ -8,10 +8,16 @@ RELEASES_CHANGED = "taskspace.releases.changed"
 OPERATORS_REFIT = "taskspace.operators.refit"
 
 
+def warehouse_path(db: str) -> str:
+    """The absolute path events and triggers name a warehouse by."""
+    return db if db == ":memory:" else os.path.abspath(db)
+
+
 def warehouse_resource(db: str) -> dict[str, str]:
-    """The event resource naming one warehouse file."""
-    return {"prefect.resource.id": "taskspace.warehouse", "prefect.resource.name": os.path.abspath(db)
-            if db != ":memory:" else db}
+    """The event resource naming one warehouse file (triggers match on taskspace.warehouse.path)."""
+    path = warehouse_path(db)
+    return {"prefect.resource.id": "taskspace.warehouse", "prefect.resource.name": path,
+            "taskspace.warehouse.path": path}
 
 
 def announce(event: str, db: str, counts: dict) -> bool:

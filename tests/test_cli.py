@@ -70,3 +70,12 @@ def test_sql_cannot_write(db_path):
     assert proc.returncode == 2 and "read-only" in proc.stderr.lower()
     assert json.loads(taskspace("sql", "SELECT count(*) AS n FROM results", "--json", db=db_path).stdout)[
         "rows"] == [{"n": 7}]
+
+
+def test_publish_before_any_refresh_is_one_line_and_starts_no_prefect(db_path):
+    taskspace("ingest", "results", "--format", "routerbench", str(FIXTURES / "routerbench"), db=db_path)
+    proc = subprocess.run([sys.executable, "-c", "from flows.cli import app; app()", "--db", db_path, "publish"],
+                          capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().splitlines() == [
+        "error: no operators for encoder=any method=any (have: none); run `taskspace refresh` first"]

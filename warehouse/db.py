@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.storage import create
+
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 _MIGRATION_RE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
@@ -33,6 +35,8 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False, m
         if read_only and not Path(path).exists():
             raise FileNotFoundError(f"warehouse {path} does not exist (ingest something first)")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if not read_only and not Path(path).exists():
+            create(path)   # in a format the duckdb CLI users install reads (warehouse/storage.py)
     con = _open_waiting(path, read_only, lock_timeout(), config)
     if migrate_schema and not read_only:
         try:

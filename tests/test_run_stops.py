@@ -1,0 +1,64 @@
+"""Runs that always end: `taskspace run` stopped mid-run (SIGTERM to it, or Ctrl-C as a terminal sends it: SIGINT
+to the whole process group) exits within seconds, closes its pipeline_runs row as cancelled and leaves no process
+behind; a run killed outright leaves no server either, and the next run closes its row."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from user_process import descendants, run_rows, servers_of, small_config, start, subsets, survivors, user_env, \
+    wait_for
+
+pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> dict:
+    return subsets(tmp_path_factory.mktemp("stop-data"))
+
+
+def started_run(tmp_path, data, new_session: bool = False):
+    """A `taskspace run` on the small config, caught while it embeds (the longest step); (process, log, db, home)."""
+    cfg = small_config(tmp_path, data)
+    home, log = tmp_path / "prefect-home", tmp_path / "run"
+    proc = start(["run", "--config", cfg], user_env(home), log, new_session=new_session)
+    wait_for(log, "for flow 'refresh_operators'", proc)
+    return proc, log, tmp_path / "w.duckdb", home
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
+def test_a_stopped_run_closes_its_row_and_leaves_nothing_running(tmp_path, data, how):
+    proc, log, db, home = started_run(tmp_path, data, new_session=how == "Ctrl-C")
+    children = descendants(proc.pid)
+    assert servers_of(home), "the run's Prefect server should be up"
+    t0 = time.monotonic()
+    if how == "SIGTERM":
+        proc.send_signal(signal.SIGTERM)
+    else:
+        os.killpg(proc.pid, signal.SIGINT)   # what Ctrl-C in a terminal does: the whole foreground group
+    proc.wait(60)
+    took = time.monotonic() - t0
+    err = open(f"{log}.err").read()
+    sig = signal.SIGTERM if how == "SIGTERM" else signal.SIGINT
+    assert proc.returncode == 128 + sig and took < 15, (proc.returncode, took, err[-3000:])
+    assert f"stopped by {sig.name}" in err and "Traceback" not in err and "leaked" not in err, err[-3000:]
+    assert run_rows(db) == [(1, "pipeline", "cancelled", f"stopped by {sig.name}")]
+    assert survivors(children) == [] and servers_of(home) == []
+
+
+def test_a_killed_run_leaves_no_server_and_the_next_run_closes_its_row(tmp_path, data):
+    proc, log, db, home = started_run(tmp_path, data)
+    children = descendants(proc.pid)
+    proc.kill()
+    proc.wait(30)
+    assert survivors(children) == [] and servers_of(home) == []   # the server ends with its parent, even on SIGKILL
+    assert run_rows(db)[0][2] == "running"                        # nobody could close it...
+    from warehouse import connect
+    from warehouse.pipeline_runs import close_orphans
+    with connect(db) as con:                                      # ...until the next run opens its own row
+        assert close_orphans(con) == [1]
+    assert run_rows(db) == [(1, "pipeline", "failed",
+                             "its process ended without closing the run (killed or out of memory)")]
