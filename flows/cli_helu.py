@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from flows.cli import State, app, emit, guarded
+from flows.cli_app import State, app, emit, guarded
 
 helu_app = typer.Typer(help="HeLU (hysteresis ReLU) training benchmarks.", no_args_is_help=True)
 app.add_typer(helu_app, name="helu")
@@ -103,7 +103,7 @@ def summary_cmd(
                 typer.echo("error: no finished HeLU benchmark suite in the warehouse", err=True)
                 raise typer.Exit(1)
             suite = latest[0][0]
-        cur = con.execute("SELECT * FROM helu_published WHERE suite_id = ? ORDER BY workload, label", [suite])
+        cur = query(con, "helu_published_suite", suite=suite)
         cols = [d[0] for d in cur.description]
         rows = [dict(zip(cols, r)) for r in cur.fetchall()]
     if not rows:

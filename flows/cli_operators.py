@@ -5,7 +5,7 @@ from typing import Optional
 
 import typer
 
-from flows.cli import State, app, emit
+from flows.cli_app import State, app, emit
 
 
 def log_to_stderr() -> None:
@@ -42,7 +42,7 @@ def refresh_cmd(
         raise typer.BadParameter("auto | bf16 | fp32", param_hint="--precision")
     if lam <= 0 or eps < 0:
         raise typer.BadParameter("need lam > 0 and eps >= 0", param_hint="--lam/--eps")
-    from tasks.embed import EncoderConfig
+    from tasks.embedding.embed import EncoderConfig
     from tasks.operators import stored_methods
     from tasks.refresh import refresh
 
@@ -69,8 +69,8 @@ def evaluate_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the metrics."),
 ):
     """Evaluate the operators and baselines on held-out prompts; the run is stored in the evaluations table."""
-    from tasks.evaldata import ALIASES, SPLITS
-    from tasks.evaluate import METHODS, run_evaluation
+    from tasks.evaluation.data import ALIASES, SPLITS
+    from tasks.evaluation.evaluate import METHODS, run_evaluation
 
     if split not in SPLITS and split not in ALIASES:
         raise typer.BadParameter(" | ".join(SPLITS), param_hint="--split")

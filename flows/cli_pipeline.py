@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from flows.cli import State, app, emit, guarded
+from flows.cli_app import State, app, emit, guarded
 
 
 def _date(value: Optional[str], flag: str):

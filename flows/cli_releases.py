@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from flows.cli import State, emit, ingest_app
+from flows.cli_app import State, emit, ingest_app
 
 
 def parse_since(value: str | None) -> datetime | None:

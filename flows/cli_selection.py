@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from flows.cli import State, app, emit, guarded
+from flows.cli_app import State, app, emit, guarded
 
 
 def read_prompts(path: Path) -> list[str]:
@@ -91,8 +91,8 @@ def select_cmd(
         raise typer.BadParameter(f"{file} holds no prompts", param_hint="--file")
     import numpy as np
 
-    from tasks import select as sel
-    from tasks.publish import load_serving, resolve
+    from tasks.selection import select as sel
+    from tasks.selection.publish import load_serving, resolve
     from warehouse import connect
     from warehouse.selection import operator_configs, read_grams
 
@@ -154,8 +154,8 @@ def _need(cols, models: str | None, pool: str) -> None:
 def _embed(cfg: dict, texts: list[str]):
     """Vectors of TEXTS with the operators' encoder (its stored path when it exists, else the bundled model): a few
     texts in numpy for BERT mean-pooling encoders (fast cold start), else through sentence-transformers."""
-    from tasks.embed import EncoderConfig, compose, default_model_path, embed_texts
-    from tasks.query_encoder import QueryEncoder
+    from tasks.embedding.embed import EncoderConfig, compose, default_model_path, embed_texts
+    from tasks.selection.query_encoder import QueryEncoder
 
     path = cfg.get("path") if cfg.get("path") and Path(cfg["path"]).exists() else default_model_path()
     enc = EncoderConfig(cfg["encoder"], path, cfg.get("fields") or "text", cfg.get("precision") or "auto")
@@ -170,7 +170,7 @@ def _task_ranking(con, cfg: dict, task: str, models: str | None, max_cost: float
     """The published ranking of a warehouse task, filtered, with the cheapest model within MARGIN of the best."""
     import numpy as np
 
-    from tasks.select import cheapest_within, matches
+    from tasks.selection.select import cheapest_within, matches
     from warehouse.db import query
 
     cur = query(con, "selection_task", encoder=cfg["encoder"], method=cfg["method"], task=task)
@@ -210,7 +210,7 @@ def publish_cmd(
         if flow:
             from flows.publish_selection import publish_selection
             from tasks.prefect_server import prefect_api
-            from tasks.publish import resolve
+            from tasks.selection.publish import resolve
             from warehouse import connect
             from warehouse.selection import operator_configs
             with connect(State.db, read_only=True) as con:   # nothing to publish: one line, before Prefect starts
@@ -218,7 +218,7 @@ def publish_cmd(
             with guarded(), prefect_api():
                 result = publish_selection(out=str(out), db=State.db, encoder=encoder, method=method)
         else:
-            from tasks.publish import publish
+            from tasks.selection.publish import publish
             from warehouse import connect
             connect(State.db).close()   # migrate; publish then opens the file only to read and to write
             result = publish(State.db, out, encoder, method)

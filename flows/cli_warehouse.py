@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import typer
 
-from flows.cli import State, app, emit
+from flows.cli_app import State, app, emit
 
 
 @app.command("storage")

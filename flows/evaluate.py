@@ -6,7 +6,7 @@ from typing import Literal
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.evaluate import run_evaluation
+from tasks.evaluation.evaluate import run_evaluation
 from warehouse import connect
 
 

@@ -21,7 +21,7 @@ from warehouse.pipeline_runs import finish_run
 
 def evaluation_benchmarks(db: str) -> list[str]:
     """Benchmarks with results, largest first."""
-    from tasks.evaldata import benchmarks
+    from tasks.evaluation.data import benchmarks
     with connect(db, read_only=True) as con:
         return benchmarks(con)
 

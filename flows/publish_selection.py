@@ -8,7 +8,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from tasks import publish as pub
+from tasks.selection import publish as pub
 from tasks.config import load_config
 from warehouse import connect, default_db_path
 
@@ -44,7 +44,7 @@ def write_task(db: str, out: str, cfg: dict) -> dict:
 def artifacts_task(result: dict) -> list[str]:
     """Prefect artifacts: the best models per task and the routing comparison (tables) and the summary (markdown)."""
     import pyarrow.parquet as pq
-    from tasks.report_html import top_per_task
+    from tasks.selection.report_html import top_per_task
 
     out = Path(result["out"])
     by_task = pq.read_table(out / "tables" / "selection_by_task.parquet").to_pylist()

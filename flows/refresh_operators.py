@@ -7,7 +7,7 @@ from prefect.cache_policies import NO_CACHE
 from tasks import operators as ops
 from tasks import refresh as rf
 from tasks.config import load_config
-from tasks.embed import EncoderConfig, embed_missing
+from tasks.embedding.embed import EncoderConfig, embed_missing
 from tasks.events import OPERATORS_REFIT, announce
 from warehouse import connect, default_db_path
 

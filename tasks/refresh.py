@@ -8,7 +8,7 @@ import time
 import numpy as np
 
 from tasks import operators as ops
-from tasks.embed import EncoderConfig, embed_missing
+from tasks.embedding.embed import EncoderConfig, embed_missing
 from warehouse import operators as store
 from warehouse.db import transaction, using
 
@@ -73,7 +73,7 @@ def fold_results(db, encoder: str, *, rebuild: bool = False) -> dict:
                 raise RuntimeError(f"statistics of {still_bad} cannot be rebuilt consistently")
             rows, staged = rows + fixed, staged + more
         store.write_stats(con, encoder, rows, new_w, new_t)
-        con.execute("DROP TABLE IF EXISTS stats_delta; DROP TABLE IF EXISTS stats_keys")
+        store.drop_staging(con)
         return {"models_updated": len(rows), "rows_folded": staged, "rebuilt": [f"{m}@{p}" for m, p in bad],
                 "watermark": new_w}
     with using(db, write=True) as con, transaction(con):

@@ -163,9 +163,8 @@ def stop_mark(con, since: datetime | None) -> datetime | None:
 def summarize(fmt: str, source: str | None, loads: list[dict], links: dict, con) -> dict:
     """The one JSON object `ingest releases` prints: counts, paging, links and warehouse totals."""
     by = lambda st: sum(1 for s in loads if s["status"] == st)  # noqa: E731
-    wh = con.execute("SELECT (SELECT count(*) FROM model_releases), (SELECT count(*) FROM model_release_history),"
-                     " (SELECT count(*) FROM leaderboard_models), (SELECT count(*) FROM leaderboard_scores)"
-                     ).fetchall()[0]
+    from warehouse.db import query
+    wh = query(con, "release_counts").fetchall()[0]
     return {
         "format": fmt, "source": source, "inputs": len(loads), "loaded": by("ok") + by("partial"),
         "skipped": by("skipped"), "unchanged_inputs": by("unchanged"), "failed": by("failed"),

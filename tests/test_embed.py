@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tasks.embed import EncoderConfig, compose, embed_missing, embed_texts, load_model
+from tasks.embedding.embed import EncoderConfig, compose, embed_missing, embed_texts, load_model
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_every_precision_matches_fp32_on_real_prompts(real_texts, precision):
 
 
 def test_auto_picks_fp32_without_native_bf16_and_probes_with_it(tmp_path, monkeypatch):
-    from tasks.embed_precision import choose, cpu_info, native_bf16
+    from tasks.embedding.precision import choose, cpu_info, native_bf16
     monkeypatch.setenv("TASKSPACE_CACHE", str(tmp_path))
     path = EncoderConfig().path
     plain = {"model": "AVX2-only CPU", "cores": 2, "torch_capability": "AVX2", "flags": ["avx2"]}
@@ -111,7 +111,7 @@ def test_options_encoder_embeds_each_prompt_version(con):
 
 
 def test_progress_logs_done_total_rate_and_eta_without_a_terminal(caplog):
-    from tasks.embed import Progress
+    from tasks.embedding.embed import Progress
     caplog.set_level("INFO", logger="taskspace")
     bar = Progress(100, enabled=False, desc="embedding", every=0.0)
     bar.update(40)

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from tasks import evaluate as ev
-from tasks.evaldata import EvalData, model_stats, splits, train_rows
+from tasks.evaluation import evaluate as ev
+from tasks.evaluation.data import EvalData, model_stats, splits, train_rows
 
 
 def planted(n: int = 900, d: int = 16, seed: int = 0) -> EvalData:

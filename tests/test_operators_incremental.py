@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from tasks.embed import EncoderConfig
+from tasks.embedding.embed import EncoderConfig
 from tasks.refresh import refresh
 from warehouse.loads import utcnow, write_load
 
@@ -125,10 +125,10 @@ def test_incremental_equals_scratch_after_additions_and_changes(con, records):
     np.testing.assert_allclose(prior, np.mean(centred, axis=0), atol=1e-12)
 
     # the one predict path serves the stored operators and the pool's router exactly
-    from tasks import select as sel
-    from tasks.embed import embed_texts
+    from tasks.selection import select as sel
+    from tasks.embedding.embed import embed_texts
     from tasks.operators import serving as serve
-    from tasks.publish import load_serving
+    from tasks.selection.publish import load_serving
     texts = r1["text"].to_list()[:4]
     X = embed_texts(texts, cfg).astype(np.float64)
     sv = load_serving(con, {"encoder": ENC, "method": "default", "fields": "text"}, confidence=False)
@@ -174,7 +174,7 @@ def test_refresh_flow_refits_only_the_new_model(db_path, records, prefect_harnes
         stored = con.execute("SELECT count(DISTINCT fold), count(DISTINCT method), min(seed), max(watermark) "
                              "FROM evaluations WHERE run_id = ?", [res["run_id"]]).fetchall()[0]
     assert stored[:3] == (2, 5, 0) and stored[3] > 0   # the id fold + mean; 3 methods + best single + oracle
-    from tasks.evaluate import run_evaluation
+    from tasks.evaluation.evaluate import run_evaluation
     with connect(db_path) as con:
         bench = con.execute("SELECT DISTINCT benchmark FROM evaluations").fetchall()
         with pytest.raises(ValueError, match="no results for benchmark 'nope'"):

@@ -97,8 +97,8 @@ def test_predictions_equal_operators_applied_to_stored_vectors(small, published)
 
 
 def test_explanation_views_match_numpy(small, published):
-    from tasks import explain
-    from tasks import select as sel
+    from tasks.selection import explain
+    from tasks.selection import select as sel
 
     con = duckdb.connect(small["db"], read_only=True)
     try:

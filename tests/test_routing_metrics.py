@@ -1,4 +1,4 @@
-"""Hand-computed checks of tasks.routing_metrics: ECE, t intervals, AIQ hull, APGR / CPT and the strong-weak curve."""
+"""Hand-computed checks of tasks.evaluation.metrics: ECE, t intervals, AIQ hull, APGR / CPT and the strong-weak curve."""
 from __future__ import annotations
 
 import math
@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from tasks.routing_metrics import aiq, apgr, cpt, ece, hull, interval, reliability, strong_weak_curve
+from tasks.evaluation.metrics import aiq, apgr, cpt, ece, hull, interval, reliability, strong_weak_curve
 
 
 def test_ece_perfectly_calibrated_is_zero():

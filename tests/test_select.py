@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tasks import explain
-from tasks import routing_eval
-from tasks import select as sel
+from tasks.selection import explain
+from tasks.evaluation import heldout as routing_eval
+from tasks.selection import select as sel
 
 
 def op_row(model, bench, vector, intercept=0.0, calib=(None, None), cost=None, version=1):

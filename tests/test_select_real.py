@@ -117,8 +117,8 @@ def test_select_published_task(small, published):
 
 
 def test_query_encoder_reproduces_stored_vectors(small):
-    from tasks.embed import default_model_path
-    from tasks.query_encoder import QueryEncoder
+    from tasks.embedding.embed import default_model_path
+    from tasks.selection.query_encoder import QueryEncoder
 
     con = duckdb.connect(small["db"], read_only=True)
     rows = con.execute("SELECT p.text, e.vector FROM prompts p JOIN embeddings e ON e.text_hash = p.text_hash "

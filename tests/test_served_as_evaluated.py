@@ -15,9 +15,9 @@ pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 
 
 def test_select_serves_the_pick_the_heldout_evaluation_scores(small, tmp_path):
-    from tasks import routing_eval
-    from tasks import select as sel
-    from tasks.publish import load_serving
+    from tasks.evaluation import heldout as routing_eval
+    from tasks.selection import select as sel
+    from tasks.selection.publish import load_serving
     from warehouse import connect
     from warehouse.selection import benchmark_labels
 

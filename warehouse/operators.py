@@ -68,6 +68,11 @@ def delta_arrays(con: duckdb.DuckDBPyConnection, encoder: str) -> tuple[list[Uni
     return models, list_vectors(vec), {k: np.asarray(v) for k, v in rows.items()}
 
 
+def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the fold's staging tables."""
+    query(con, "stats_drop_staging")
+
+
 def model_totals(con: duckdb.DuckDBPyConnection, encoder: str, new_watermark: int) -> dict[Unit, tuple[int, int, str]]:
     """{(model, pool): (labels, label sum, prompt-set signature)} for the staged units, from result_labels."""
     rows = query(con, "stats_model_totals", encoder=encoder, new_watermark=new_watermark).fetchall()

@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tasks.embed import EncoderConfig, embed_missing  # noqa: E402
-from tasks.evaldata import load  # noqa: E402
-from tasks.evaluate import evaluate  # noqa: E402
+from tasks.embedding.embed import EncoderConfig, embed_missing  # noqa: E402
+from tasks.evaluation.data import load  # noqa: E402
+from tasks.evaluation.evaluate import evaluate  # noqa: E402
 from warehouse import connect  # noqa: E402
 
 ENCODERS = {"bf16": EncoderConfig(), "fp32": EncoderConfig(name="all-MiniLM-L6-v2@fp32", precision="fp32")}

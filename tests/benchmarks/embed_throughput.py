@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from tasks.embed import EncoderConfig, embed_missing, embed_texts, load_model  # noqa: E402
+from tasks.embedding.embed import EncoderConfig, embed_missing, embed_texts, load_model  # noqa: E402
 
 
 def real_texts(data: Path, n: int, seed: int = 0) -> list[str]:
@@ -64,7 +64,7 @@ def main() -> None:
     ap.add_argument("--db", default=None, help="also embed every text of this warehouse (streaming path)")
     a = ap.parse_args()
     texts = real_texts(Path(a.data), a.n)
-    from tasks.embed_precision import resolve
+    from tasks.embedding.precision import resolve
     choice = resolve("auto", EncoderConfig().path)
     print(f"CPU {choice.cpu['model']}, {choice.cpu['cores']} cores, torch capability {choice.cpu['torch_capability']}, "
           f"flags: {' '.join(choice.cpu['flags']) or '(none of avx2/avx512/amx)'}")

@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tasks.embed import EncoderConfig  # noqa: E402
+from tasks.embedding.embed import EncoderConfig  # noqa: E402
 from tasks.ingest import expand_sources, ingest_item  # noqa: E402
 from tasks.refresh import refresh  # noqa: E402
 from warehouse import connect  # noqa: E402

@@ -16,10 +16,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tasks import operators as ops  # noqa: E402
-from tasks.evaldata import load, splits  # noqa: E402
-from tasks.evaluate import complete, fit_operators  # noqa: E402
+from tasks.evaluation.data import load, splits  # noqa: E402
+from tasks.evaluation.evaluate import complete, fit_operators  # noqa: E402
 from tasks.operators import serving as route  # noqa: E402
-from tasks.routing_metrics import auc, ece, interval  # noqa: E402
+from tasks.evaluation.metrics import auc, ece, interval  # noqa: E402
 
 STEM = {"math", "physics", "chemistry", "engineering", "computer science", "biology", "health"}
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from tasks import routing_eval
-from tasks import select as sel
+from tasks.evaluation import heldout as routing_eval
+from tasks.selection import select as sel
 from warehouse.db import using
 
 # (published name, export query suffix: sql/queries/selection_export_<suffix>.sql)
@@ -213,8 +213,9 @@ def summary_numbers(tables: dict[str, pa.Table]) -> dict:
 def write_publication(con, out: str | Path, cfg: dict) -> dict:
     """Write tables, plots, summary.md, report.html and manifest.json under OUT and log the publication; returns
     {out, watermark, fingerprint, files, numbers, rows}."""
-    from tasks import explain, plots
-    from tasks.report_html import render_html, render_markdown
+    from tasks.selection import explain
+    from tasks.selection import plots
+    from tasks.selection.report_html import render_html, render_markdown
     from warehouse.selection import data_watermark, prediction_sets, record_publication
 
     out = Path(out)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tasks.evaldata import EvalData, Fold, train_rows
-from tasks.routing_metrics import auc
+from tasks.evaluation.data import EvalData, Fold, train_rows
+from tasks.evaluation.metrics import auc
 
 K_GRID = (11, 21, 41, 81, 131, 201, 301)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tasks import routing_metrics as rm
-from tasks.select import cheapest_within
+from tasks.evaluation import metrics as rm
+from tasks.selection.select import cheapest_within
 
 WILLINGNESS = (1.0, 0.99, 0.98, 0.97, 0.95, 0.93, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5)
 

@@ -52,8 +52,8 @@ def compose(text: str, options: list[str] | None, fields: Fields) -> str:
 
 
 def concrete_precision(cfg: EncoderConfig) -> str:
-    """bf16 or fp32: CFG's precision, with 'auto' decided for this CPU (tasks.embed_precision)."""
-    from tasks.embed_precision import resolve
+    """bf16 or fp32: CFG's precision, with 'auto' decided for this CPU (tasks.embedding.precision)."""
+    from tasks.embedding.precision import resolve
     return resolve(cfg.precision, cfg.path).precision
 
 
@@ -61,7 +61,7 @@ def concrete_precision(cfg: EncoderConfig) -> str:
 def load_model(path: str, precision: Precision = "fp32"):
     """A sentence-transformers model on CPU, weights and activations in bfloat16 or float32 ('auto': per CPU)."""
     if precision == "auto":
-        from tasks.embed_precision import resolve
+        from tasks.embedding.precision import resolve
         return load_model(path, resolve(precision, path).precision)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -170,7 +170,7 @@ def embed_missing(db, cfg: EncoderConfig | None = None, *, page: int = 1024, pro
     interrupt loses at most one page); DB a connection, or a warehouse path that is opened only to read a page and
     to write its vectors (other processes read in between). Returns {embedded, prompts, seconds, texts_per_s,
     precision, why}."""
-    from tasks.embed_precision import resolve
+    from tasks.embedding.precision import resolve
     from warehouse.db import using
     from warehouse.embeddings import missing_count, missing_page, register_encoder, write_vectors
 

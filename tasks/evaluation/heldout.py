@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from tasks import operators as ops
-from tasks import routing_metrics as rm
+from tasks.evaluation import metrics as rm
 from tasks.operators import serving as serve
 from tasks.operators.fitting import PoolData, fit_pool, signature
-from tasks.select import MARGINS, cheapest_within
+from tasks.selection.select import MARGINS, cheapest_within
 
 
 @dataclass

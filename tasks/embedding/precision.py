@@ -78,7 +78,7 @@ def _cache_key(cpu: dict, path: str) -> str:
 
 def measure(path: str, texts: list[str]) -> dict:
     """{fp32: texts/s, bf16: texts/s, min_cosine: bf16 vs fp32} of the bucketed, threaded path on TEXTS."""
-    from tasks.embed import EncoderConfig, embed_texts
+    from tasks.embedding.embed import EncoderConfig, embed_texts
 
     out, vecs = {}, {}
     for prec in ("fp32", "bf16"):

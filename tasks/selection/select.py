@@ -1,5 +1,5 @@
 """Model selection from the operators: rankings for prompts, tasks and centroids, the cost frontier and the cheapest
-model within a margin of the best (query encoder: tasks.query_encoder; held-out policies: tasks.routing_eval)."""
+model within a margin of the best (query encoder: tasks.selection.query_encoder; held-out policies: tasks.evaluation.heldout)."""
 from __future__ import annotations
 
 import fnmatch

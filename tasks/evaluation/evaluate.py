@@ -6,12 +6,12 @@ from typing import Callable
 
 import numpy as np
 
-from tasks import baselines
+from tasks.evaluation import baselines
 from tasks import operators as ops
-from tasks import routing_metrics as rm
-from tasks.routing_metrics import auc
-from tasks.evaldata import ALIASES, EvalData, Fold, model_stats, splits
-from tasks.evaluation_costs import cost_scores
+from tasks.evaluation import metrics as rm
+from tasks.evaluation.metrics import auc
+from tasks.evaluation.data import ALIASES, EvalData, Fold, model_stats, splits
+from tasks.evaluation.costs import cost_scores
 from tasks.operators import serving as route
 from tasks.operators.fitting import PoolData, fit_pool
 
@@ -180,7 +180,7 @@ def run_evaluation(con, *, split: str = "id", seed: int = 0, methods: list[str] 
     """Evaluate on one BENCHMARK's results (default: the one with most results; each benchmark is its own pool of
     models; CON a connection or a warehouse path, opened only to read the data and to write the run), store every fold's and the mean metrics as one run, return the summary (top-level metrics are the
     default method's; `paper` is the paper's formula; `methods` has every method)."""
-    from tasks.evaldata import benchmarks, load
+    from tasks.evaluation.data import benchmarks, load
     from warehouse.db import using
     from warehouse.operators import write_evaluation
 

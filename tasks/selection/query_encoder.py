@@ -6,8 +6,8 @@ import numpy as np
 
 class QueryEncoder:
     """A sentence-transformers BERT encoder with mean pooling and normalisation (all-MiniLM-L6-v2's layout) run in
-    numpy, so that `select` starts without importing torch and sentence-transformers; vectors match tasks.embed."""
-    MAX_TEXTS = 32  # above this, torch through tasks.embed is faster despite its import
+    numpy, so that `select` starts without importing torch and sentence-transformers; vectors match tasks.embedding.embed."""
+    MAX_TEXTS = 32  # above this, torch through tasks.embedding.embed is faster despite its import
 
     @staticmethod
     def supports(path: str) -> bool:
@@ -73,7 +73,7 @@ class QueryEncoder:
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Unit-norm float32 vectors (len(texts) x dim), batches of similar length, on one BLAS thread (for a few
-        texts; many texts are faster through tasks.embed)."""
+        texts; many texts are faster through tasks.embedding.embed)."""
         from threadpoolctl import threadpool_limits
 
         out = np.zeros((len(texts), self.cfg["hidden_size"]), dtype=np.float32)

@@ -1,0 +1,67 @@
+"""The taskspace command line's base: the Typer apps, global options, output and signal handling that every
+sub-command module imports (flows/cli.py assembles them; no module imports flows.cli)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from contextlib import contextmanager
+
+import typer
+
+from warehouse.db import default_db_path
+
+app = typer.Typer(help="taskspace: LLM leaderboard results in DuckDB, LLMs as operators in prompt space.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+ingest_app = typer.Typer(help="Load leaderboard results or model releases.", no_args_is_help=True)
+app.add_typer(ingest_app, name="ingest")
+
+
+class State:
+    db: str = default_db_path()
+    db_given: bool = False        # --db / TASKSPACE_DB given (else `run` uses the config's db)
+
+
+@app.callback()
+def main(db: str = typer.Option(None, "--db", envvar="TASKSPACE_DB", help="DuckDB warehouse file "
+                                "(env TASKSPACE_DB, default ./taskspace.duckdb).")):
+    """Global options."""
+    from tasks.prefect_server import quiet
+    quiet()   # before Prefect is imported: its own noise stays out of the output
+    State.db = db or default_db_path()
+    State.db_given = db is not None
+
+
+@contextmanager
+def guarded(signals: bool = True):
+    """For commands that run flows: Ctrl-C or SIGTERM stops them within seconds (exit 128 + signal; SIGNALS False
+    leaves them to an asyncio loop's own handling), a busy warehouse or an unreachable Prefect API is a one-line
+    error (exit 1)."""
+    from contextlib import nullcontext
+
+    from tasks.locks import Busy
+    from tasks.prefect_server import PrefectUnavailable
+    from tasks.stopping import stop_on_signals, stop_reason
+    with stop_on_signals() if signals else nullcontext():
+        try:
+            yield
+        except (Busy, PrefectUnavailable) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1)
+        except BaseException as exc:
+            status, message, signum = stop_reason(exc)
+            if status != "cancelled":
+                raise
+            typer.echo(f"taskspace: {message}", err=True)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(128 + signum)   # all is closed; skip the interpreter's teardown (it reports leaks of the
+                                     # DuckDB objects the interrupted step still held)
+
+
+def emit(obj: dict, as_json: bool, human: str) -> None:
+    """Print one JSON object (with --json) or the human summary."""
+    if as_json:
+        typer.echo(json.dumps(obj, default=str))
+    else:
+        typer.echo(human)
