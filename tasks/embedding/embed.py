@@ -132,13 +132,13 @@ class Progress:
     """Done/total of a long step: a tqdm bar on a terminal, else a log line (done/total, rate, ETA) every EVERY s."""
 
     def __init__(self, total: int, enabled: bool | None = None, desc: str = "embedding", every: float = 30.0,
-                 logger: logging.Logger | None = None):
+                 logger: logging.Logger | None = None, unit: str = "text"):
         tty = sys.stderr.isatty() if enabled is None else enabled
         self.bar, self.lock, self.total, self.desc, self.every = None, threading.Lock(), total, desc, every
         self.done, self.t0, self.last, self.log = 0, time.monotonic(), time.monotonic(), logger or log
         if tty and total:
             from tqdm import tqdm
-            self.bar = tqdm(total=total, desc=desc, unit="text", file=sys.stderr, smoothing=0.1)
+            self.bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, smoothing=0.1)
 
     def update(self, n: int) -> None:
         with self.lock:

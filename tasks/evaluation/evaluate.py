@@ -1,6 +1,7 @@
 """Held-out evaluation of the operators against baselines: success accuracy, AUC and routing accuracy per method."""
 from __future__ import annotations
 
+import logging
 import time
 from typing import Callable
 
@@ -14,6 +15,8 @@ from tasks.evaluation.data import ALIASES, EvalData, Fold, model_stats, splits
 from tasks.evaluation.costs import cost_scores
 from tasks.operators import serving as route
 from tasks.operators.fitting import PoolData, fit_pool
+
+log = logging.getLogger("taskspace.evaluate")
 
 
 def best_single(data: EvalData, train: np.ndarray) -> int:
@@ -134,7 +137,11 @@ def evaluate(data: EvalData, split: str = "id", seed: int = 0, methods: list[str
     """Per-method metrics of every fold and their mean, plus best single model and oracle routing accuracy."""
     names = methods or list(METHODS)
     folds, summary = [], {}
-    for fold in splits(data, split, seed):
+    from tasks.embedding.embed import Progress
+
+    folds_of = splits(data, split, seed)
+    bar = Progress(len(folds_of) * len(names), desc=f"evaluate {split}", unit="method", logger=log)
+    for fold in folds_of:
         train, test = fold.train, fold.test
         routed = complete(data, test)
         best = best_single(data, train)
@@ -148,7 +155,9 @@ def evaluate(data: EvalData, split: str = "id", seed: int = 0, methods: list[str
             out = METHODS[name](data, fold, seed=seed)
             row["methods"][name] = score_fold(data, fold, out) | {
                 "seconds": round(time.perf_counter() - t0, 2), "params": out.get("params", {})}
+            bar.update(1)
         folds.append(row)
+    bar.close()
     for key in ("best_single_accuracy", "oracle_accuracy"):
         summary[key] = float(np.mean([f[key] for f in folds]))
     per_method = {}
