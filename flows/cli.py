@@ -29,11 +29,13 @@ def ingest_results_cmd(
         parser_for(fmt)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--format")
+    items, missing = expand_sources(fmt, sources)
     with connect(State.db) as con:
-        items, missing = expand_sources(fmt, sources)
         summaries = [record_failure(con, source=fmt, uri=m.uri, sha256=None, error=m.error, started_at=utcnow())
                      for m in missing]
-        summaries += [ingest_item(con, fmt, it, force=force) for it in items]
+    # each input: fetched and parsed with no connection held, then written in its own short transaction
+    summaries += [ingest_item(State.db, fmt, it, force=force) for it in items]
+    with connect(State.db, read_only=True) as con:
         out = totals(summaries)
         out["warehouse"] = dict(zip(("models", "prompts", "results"), query(con, "warehouse_counts").fetchall()[0]))
     lines = [f"{s['status']:8} new={s['rows_new']:<7} upd={s['rows_updated']:<6} same={s['rows_skipped']:<7} "

@@ -23,8 +23,7 @@ class LoadFailed(RuntimeError):
 @task(name="ingest-file", task_run_name="ingest {fmt} {item.uri}", cache_policy=NO_CACHE)
 def ingest_file(db: str, fmt: str, item: SourceItem, force: bool = False) -> dict:
     """Load one input into the warehouse; raises LoadFailed (after logging it in loads) when it fails."""
-    with connect(db) as con:
-        summary = ingest_item(con, fmt, item, force=force)
+    summary = ingest_item(db, fmt, item, force=force)   # the file is open only for the checks and the write
     if summary.status == "failed":
         raise LoadFailed(summary.error)
     return summary.as_dict()

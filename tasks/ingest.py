@@ -6,6 +6,7 @@ import logging
 from tasks.sources import InputError, SourceItem, checksum, list_items, parser_for
 from tasks.sources.http import FetchError
 from tasks.sources.redact import redact, redact_text
+from warehouse.db import using
 from warehouse.loads import LoadSummary, is_unchanged, record_failure, utcnow, write_load
 from warehouse.releases import remember_remote_sha, remote_sha_loaded  # issue 3: remote (git blob) shas
 
@@ -13,20 +14,27 @@ log = logging.getLogger("taskspace.ingest")
 
 
 def ingest_item(con, fmt: str, item: SourceItem, *, force: bool = False) -> LoadSummary:
-    """Read, parse and write one item; unchanged inputs are skipped, unreadable ones logged as failed."""
+    """Read, parse and write one item; unchanged inputs are skipped, unreadable ones logged as failed. CON: a
+    connection, or a warehouse path opened only for the checks and the write (fetching and parsing hold none)."""
     started = utcnow()
     sha = None
     # Issue 3: a live item whose listing gave its remote sha (GitHub git blob sha, in item.sha256) is not
     # downloaded again when the latest successful load of the same uri recorded that sha.
-    if not force and item.sha256 and remote_sha_loaded(con, fmt, item.uri, item.sha256):
-        return LoadSummary(fmt, item.uri, "skipped")
+    if not force and item.sha256:
+        with using(con) as c:
+            if remote_sha_loaded(c, fmt, item.uri, item.sha256):
+                return LoadSummary(fmt, item.uri, "skipped")
     try:
         blobs = item.blobs()
         sha = checksum(blobs)
-        if not force and is_unchanged(con, fmt, item.uri, sha):
-            if item.sha256:  # issue 3: same bytes, remote sha not recorded yet: record it for next time
-                remember_remote_sha(con, fmt, item.uri, item.sha256)
-            return LoadSummary(fmt, item.uri, "skipped", sha256=sha)
+        if not force:
+            with using(con) as c:
+                unchanged = is_unchanged(c, fmt, item.uri, sha)
+            if unchanged:
+                if item.sha256:  # issue 3: same bytes, remote sha not recorded yet: record it for next time
+                    with using(con, write=True) as c:
+                        remember_remote_sha(c, fmt, item.uri, item.sha256)
+                return LoadSummary(fmt, item.uri, "skipped", sha256=sha)
         parsed = parser_for(fmt)(blobs, item.uri)
     except (InputError, FetchError, OSError) as exc:
         return _failed(con, fmt, item, sha, str(exc), started)
@@ -34,12 +42,15 @@ def ingest_item(con, fmt: str, item: SourceItem, *, force: bool = False) -> Load
         return _failed(con, fmt, item, sha, f"cannot parse ({type(exc).__name__}: {str(exc)[:500]})", started)
     rejected = [(r.position, r.reason, r.raw) for r in parsed.rejected]
     try:
-        summary = write_load(con, source=fmt, uri=item.uri, sha256=sha, records=parsed.records,
-                             rejected=rejected, started_at=started)
+        with using(con, write=True) as c:
+            if not force and is_unchanged(c, fmt, item.uri, sha):   # another process loaded it meanwhile
+                return LoadSummary(fmt, item.uri, "skipped", sha256=sha)
+            summary = write_load(c, source=fmt, uri=item.uri, sha256=sha, records=parsed.records,
+                                 rejected=rejected, started_at=started)
+            if item.sha256:  # issue 3: the next listing with this remote sha skips the item unfetched
+                remember_remote_sha(c, fmt, item.uri, item.sha256)
     except Exception as exc:  # the transaction rolled back: nothing stored changed
         return _failed(con, fmt, item, sha, f"write failed, nothing stored ({type(exc).__name__}: {exc})", started)
-    if item.sha256:  # issue 3: the next listing with this remote sha skips the item unfetched
-        remember_remote_sha(con, fmt, item.uri, item.sha256)
     if summary.rows_rejected:
         log.warning("%s: %d record(s) rejected", item.uri, summary.rows_rejected)
     return summary
@@ -49,7 +60,8 @@ def _failed(con, fmt: str, item: SourceItem, sha: str | None, error: str, starte
     """Log one input as failed, with an error that names it (secrets redacted)."""
     msg = redact_text(error if item.uri in error else f"{item.uri}: {error}")
     log.error("load failed: %s", msg)
-    return record_failure(con, source=fmt, uri=item.uri, sha256=sha, error=msg, started_at=started)
+    with using(con, write=True) as c:
+        return record_failure(c, source=fmt, uri=item.uri, sha256=sha, error=msg, started_at=started)
 
 
 def expand_sources(fmt: str, sources: list[str]) -> tuple[list[SourceItem], list[LoadSummary]]:

@@ -168,8 +168,26 @@ def using(db, *, write: bool = False):
     if isinstance(db, duckdb.DuckDBPyConnection):
         yield db
         return
-    con = connect(db, read_only=not write)
+    con = _open_in_process(db, write)
     try:
         yield con
     finally:
         con.close()
+
+
+def _open_in_process(path, write: bool) -> duckdb.DuckDBPyConnection:
+    """A connection to PATH even when this process already has one of the other kind open (DuckDB allows one
+    configuration per file and process): a reader then reads through a write connection, a writer waits for this
+    process's readers to finish."""
+    deadline = time.monotonic() + lock_timeout()
+    while True:
+        try:
+            return connect(path, read_only=not write)
+        except duckdb.ConnectionException as exc:
+            if "different configuration" not in str(exc):
+                raise
+            if not write:
+                return connect(path)
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"warehouse {path}: a read-only connection of this process stayed open") from exc
+            time.sleep(0.05)
