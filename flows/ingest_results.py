@@ -38,14 +38,13 @@ def ingest_results(format: ResultsFormat, sources: list[str], db: str = "taskspa
     with connect(db) as con:
         for m in missing:
             record_failure(con, source=format, uri=m.uri, sha256=None, error=m.error, started_at=utcnow())
-    futures = [ingest_file.submit(db, format, it, force) for it in items]
     summaries = list(missing)
-    for it, fut in zip(items, futures):
-        fut.wait()
-        if fut.state.is_completed():
-            summaries.append(LoadSummary(**fut.result()))
+    for it in items:   # one after the other: while one is fetched and parsed no connection is open, so readers in
+        state = ingest_file(db, format, it, force, return_state=True)   # other processes get in between
+        if state.is_completed():
+            summaries.append(LoadSummary(**state.result()))
         else:
-            summaries.append(LoadSummary(format, it.uri, "failed", error=str(fut.state.message)))
+            summaries.append(LoadSummary(format, it.uri, "failed", error=str(state.message)))
     out = totals(summaries)
     logger.info("ingest_results %s: %d loaded, %d skipped, %d failed, %d new rows, %d updated",
                 format, out["loaded"], out["skipped"], out["failed"], out["rows_new"], out["rows_updated"])

@@ -48,6 +48,7 @@ def main() -> None:
     ap.add_argument("--config", default=str(REPO / "taskspace.example.toml"))
     ap.add_argument("--every", type=float, default=2.0)
     ap.add_argument("--wait", type=float, default=30.0, help="longest a reader waits for the writer")
+    ap.add_argument("--log", default=None, help="write the main job's stderr here (its step log, to match waits)")
     a = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="taskspace-readers-"))
     cfg = Path(a.config).resolve()
@@ -58,7 +59,7 @@ def main() -> None:
     t0 = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-c", "from flows.cli import app; app()", "run", "--config",
                              str(work / "c.toml"), "--json"], cwd=work, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+                            stderr=open(a.log, "w") if a.log else subprocess.DEVNULL, text=True)
     waits, failures, started = [], [], False
     while proc.poll() is None:
         if Path(db).exists():
@@ -66,6 +67,8 @@ def main() -> None:
             started = started or ok
             if ok:
                 waits.append(waited)
+                if waited > 2.0:
+                    print(f"  {time.strftime('%H:%M:%S')}: waited {waited:.2f} s", flush=True)
             elif started:   # before the first write the file is still being created
                 failures.append(why)
         time.sleep(a.every)
