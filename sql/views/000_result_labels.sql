@@ -11,3 +11,23 @@ FROM results r
 JOIN prompts p USING (prompt_id)
 QUALIFY row_number() OVER (PARTITION BY r.model_id, r.prompt_id
                            ORDER BY r.updated_at DESC, r.load_id DESC, r.source) = 1;
+
+-- The data dictionary (views lose their comments when re-created, so they are set here).
+COMMENT ON VIEW result_labels IS 'THE label rule: one label per (model, prompt), the most recently written result wins';
+COMMENT ON COLUMN result_labels.model_id IS 'models.model_id';
+COMMENT ON COLUMN result_labels.prompt_id IS 'prompts.prompt_id';
+COMMENT ON COLUMN result_labels.pool IS 'The benchmark the prompt belongs to (operators, priors and routers are per pool)';
+COMMENT ON COLUMN result_labels.category IS 'prompts.category';
+COMMENT ON COLUMN result_labels.version_id IS 'prompt_versions.version_id the model saw';
+COMMENT ON COLUMN result_labels.correct IS 'The label: true = graded correct';
+COMMENT ON COLUMN result_labels.y IS 'The label as +1 (correct) / -1 (wrong), TINYINT';
+COMMENT ON COLUMN result_labels.score IS 'Raw per-sample score in [0, 1] (NULL: label only)';
+COMMENT ON COLUMN result_labels.cost_usd IS 'Measured cost of the answer in USD (NULL: not measured)';
+COMMENT ON COLUMN result_labels.source IS 'results.source of the winning row (<format>:<input name>)';
+COMMENT ON COLUMN result_labels.load_id IS 'loads.load_id that wrote the winning row';
+COMMENT ON COLUMN result_labels.updated_at IS 'When the winning row was last changed (UTC)';
+COMMENT ON COLUMN result_labels.n_sources IS 'Results the pair has across sources and loads (count, >= 1)';
+-- schema_views is re-created by warehouse.db whenever the views are, just before these files run: its comments live here.
+COMMENT ON TABLE schema_views IS 'Checksum of the sql/views texts last created (views are re-created when it differs)';
+COMMENT ON COLUMN schema_views.checksum IS 'sha256 (hex) of every sql/views file text, in file-name order';
+COMMENT ON COLUMN schema_views.created_at IS 'When the views were last created (UTC)';

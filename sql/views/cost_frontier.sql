@@ -35,3 +35,18 @@ SELECT a.encoder, a.method,
              AND (b.predicted_accuracy > a.predicted_accuracy OR b.mean_cost_usd < a.mean_cost_usd)
        ) AS on_frontier
 FROM agg a;
+
+-- The data dictionary (views lose their comments when re-created, so they are set here).
+COMMENT ON VIEW cost_frontier IS 'Quality vs cost per task where costs are measured, and whether each model is on the frontier';
+COMMENT ON COLUMN cost_frontier.encoder IS 'encoders.encoder';
+COMMENT ON COLUMN cost_frontier.method IS 'operators.method';
+COMMENT ON COLUMN cost_frontier.task IS '<benchmark> or <benchmark>/<category>';
+COMMENT ON COLUMN cost_frontier.benchmark IS 'The benchmark (pool)';
+COMMENT ON COLUMN cost_frontier.category IS 'Category; empty string = the whole benchmark';
+COMMENT ON COLUMN cost_frontier.model_id IS 'models.model_id';
+COMMENT ON COLUMN cost_frontier.n_prompts IS 'Prompts with a measured cost (count)';
+COMMENT ON COLUMN cost_frontier.predicted_accuracy IS 'Mean predicted probability of success, fraction in [0, 1]';
+COMMENT ON COLUMN cost_frontier.observed_accuracy IS 'Share correct, fraction in [0, 1]';
+COMMENT ON COLUMN cost_frontier.mean_cost_usd IS 'Mean measured cost per prompt in USD';
+COMMENT ON COLUMN cost_frontier.share_of_best IS 'predicted_accuracy / the best predicted_accuracy of the task: a ratio in [0, 1]';
+COMMENT ON COLUMN cost_frontier.on_frontier IS 'No other model is at least as good for no more money';

@@ -21,3 +21,29 @@ FROM helu_runs r
 JOIN helu_suites s USING (suite_id)
 WHERE r.status = 'ok'
 GROUP BY ALL;
+
+-- The data dictionary (views lose their comments when re-created, so they are set here).
+COMMENT ON VIEW helu_summary IS 'Per suite, workload and activation: mean and std over seeds of the successful HeLU runs';
+COMMENT ON COLUMN helu_summary.suite_id IS 'helu_suites.suite_id';
+COMMENT ON COLUMN helu_summary.started_at IS 'helu_suites.started_at (UTC)';
+COMMENT ON COLUMN helu_summary.workload IS 'helu_workloads.workload';
+COMMENT ON COLUMN helu_summary.family IS 'digits | dying_relu | routing | wrn';
+COMMENT ON COLUMN helu_summary.activation IS 'helu_runs.activation';
+COMMENT ON COLUMN helu_summary.alpha IS 'HeLU alpha; NULL for other activations';
+COMMENT ON COLUMN helu_summary.label IS 'helu_runs.label';
+COMMENT ON COLUMN helu_summary.metric IS 'accuracy | mse';
+COMMENT ON COLUMN helu_summary.n_seeds IS 'Successful runs (count)';
+COMMENT ON COLUMN helu_summary.acc_mean IS 'Mean final validation accuracy, fraction in [0, 1]';
+COMMENT ON COLUMN helu_summary.acc_std IS 'Sample std of the final validation accuracy';
+COMMENT ON COLUMN helu_summary.best_acc_mean IS 'Mean best validation accuracy, fraction in [0, 1]';
+COMMENT ON COLUMN helu_summary.loss_mean IS 'Mean final validation loss (MSE for mse workloads)';
+COMMENT ON COLUMN helu_summary.loss_std IS 'Sample std of the final validation loss';
+COMMENT ON COLUMN helu_summary.dead_start_mean IS 'Mean dead-unit share at initialisation, fraction in [0, 1]';
+COMMENT ON COLUMN helu_summary.dead_end_mean IS 'Mean dead-unit share after training, fraction in [0, 1]';
+COMMENT ON COLUMN helu_summary.dead_end_std IS 'Sample std of the dead-unit share after training';
+COMMENT ON COLUMN helu_summary.collapse_rate IS 'Share of runs that collapsed, fraction in [0, 1] (NULL outside dying_relu)';
+COMMENT ON COLUMN helu_summary.n_collapsed IS 'Runs that collapsed (count)';
+COMMENT ON COLUMN helu_summary.n_born_dead IS 'Runs born dead (count)';
+COMMENT ON COLUMN helu_summary.n_died_in_training IS 'Runs that died in training (count)';
+COMMENT ON COLUMN helu_summary.epoch_s_mean IS 'Mean seconds per epoch';
+COMMENT ON COLUMN helu_summary.epoch_s_std IS 'Sample std of seconds per epoch';

@@ -15,3 +15,30 @@ GROUP BY ALL;
 
 CREATE OR REPLACE VIEW unlinked_models AS
 SELECT model_id, display_name, first_seen FROM models WHERE hub_id IS NULL;
+
+-- The data dictionary (views lose their comments when re-created, so they are set here).
+COMMENT ON VIEW leaderboard IS 'Open LLM Leaderboard as one wide row per entry (normalised scores 0-100, raw scores 0-1)';
+COMMENT ON COLUMN leaderboard.eval_name IS 'leaderboard_models.eval_name';
+COMMENT ON COLUMN leaderboard.hub_id IS 'Hub repo id';
+COMMENT ON COLUMN leaderboard.precision IS 'Evaluated precision';
+COMMENT ON COLUMN leaderboard.model_type IS 'e.g. pretrained, fine-tuned';
+COMMENT ON COLUMN leaderboard.architecture IS 'Model architecture (NULL: unknown)';
+COMMENT ON COLUMN leaderboard.params_b IS 'Parameters in billions (NULL: not counted)';
+COMMENT ON COLUMN leaderboard.license IS 'Hub license';
+COMMENT ON COLUMN leaderboard.official_providers IS 'From an official provider';
+COMMENT ON COLUMN leaderboard.merged IS 'A merge of other models';
+COMMENT ON COLUMN leaderboard.upload_date IS 'Upload To Hub Date';
+COMMENT ON COLUMN leaderboard.submission_date IS 'Submission date to the leaderboard';
+COMMENT ON COLUMN leaderboard.base_model IS 'Base model hub id';
+COMMENT ON COLUMN leaderboard.average IS 'Mean normalised score, 0-100';
+COMMENT ON COLUMN leaderboard.ifeval IS 'IFEval normalised score, 0-100';
+COMMENT ON COLUMN leaderboard.bbh IS 'BBH normalised score, 0-100';
+COMMENT ON COLUMN leaderboard.math_lvl5 IS 'MATH Lvl 5 normalised score, 0-100';
+COMMENT ON COLUMN leaderboard.gpqa IS 'GPQA normalised score, 0-100';
+COMMENT ON COLUMN leaderboard.musr IS 'MUSR normalised score, 0-100';
+COMMENT ON COLUMN leaderboard.mmlu_pro IS 'MMLU-PRO normalised score, 0-100';
+COMMENT ON COLUMN leaderboard.mmlu_pro_raw IS 'MMLU-PRO raw accuracy, fraction in [0, 1]';
+COMMENT ON VIEW unlinked_models IS 'Result models not linked to a Hugging Face hub id (unmatched or ambiguous names)';
+COMMENT ON COLUMN unlinked_models.model_id IS 'models.model_id';
+COMMENT ON COLUMN unlinked_models.display_name IS 'models.display_name';
+COMMENT ON COLUMN unlinked_models.first_seen IS 'When first ingested (UTC)';

@@ -14,3 +14,21 @@ SELECT pr.encoder, pr.method, p.benchmark, p.category, pr.prompt_id, pr.model_id
 FROM prompt_predictions pr
 JOIN prompts p USING (prompt_id)
 LEFT JOIN obs o USING (model_id, prompt_id);
+
+-- The data dictionary (views lose their comments when re-created, so they are set here).
+COMMENT ON VIEW selection_by_prompt IS 'Models ranked for every prompt of their pool by predicted success, with the observed label and cost';
+COMMENT ON COLUMN selection_by_prompt.encoder IS 'encoders.encoder';
+COMMENT ON COLUMN selection_by_prompt.method IS 'operators.method';
+COMMENT ON COLUMN selection_by_prompt.benchmark IS 'The benchmark (pool)';
+COMMENT ON COLUMN selection_by_prompt.category IS 'prompts.category';
+COMMENT ON COLUMN selection_by_prompt.prompt_id IS 'prompts.prompt_id';
+COMMENT ON COLUMN selection_by_prompt.model_id IS 'models.model_id';
+COMMENT ON COLUMN selection_by_prompt.rank IS '1 = the highest p_correct for the prompt';
+COMMENT ON COLUMN selection_by_prompt.p_correct IS 'Predicted probability of a correct answer, in [0, 1]';
+COMMENT ON COLUMN selection_by_prompt.score IS 'Raw operator score (+1 / -1 label scale, unbounded)';
+COMMENT ON COLUMN selection_by_prompt.support IS 'Effective training prompts behind the prediction (>= 0)';
+COMMENT ON COLUMN selection_by_prompt.outside IS 'Share of |x|^2 outside the kept eigenspace, fraction in [0, 1]';
+COMMENT ON COLUMN selection_by_prompt.observed_correct IS 'The label from result_labels (NULL: no result)';
+COMMENT ON COLUMN selection_by_prompt.observed_cost_usd IS 'Measured cost in USD (NULL: not measured)';
+COMMENT ON COLUMN selection_by_prompt.operator_version IS 'operators.version';
+COMMENT ON COLUMN selection_by_prompt.routed IS 'The pool router pick: what taskspace select serves';

@@ -32,3 +32,19 @@ SELECT encoder, method,
                           ORDER BY predicted_accuracy DESC, model_id) AS rank,
        model_id, n_prompts, predicted_accuracy, n_observed, observed_accuracy, mean_cost_usd, operator_version
 FROM agg;
+
+-- The data dictionary (views lose their comments when re-created, so they are set here).
+COMMENT ON VIEW selection_by_task IS 'Models ranked per task (benchmark and each category) by mean predicted success';
+COMMENT ON COLUMN selection_by_task.encoder IS 'encoders.encoder';
+COMMENT ON COLUMN selection_by_task.method IS 'operators.method';
+COMMENT ON COLUMN selection_by_task.task IS '<benchmark> or <benchmark>/<category>';
+COMMENT ON COLUMN selection_by_task.benchmark IS 'The benchmark (pool)';
+COMMENT ON COLUMN selection_by_task.category IS 'Category; empty string = the whole benchmark';
+COMMENT ON COLUMN selection_by_task.model_id IS 'models.model_id';
+COMMENT ON COLUMN selection_by_task.rank IS '1 = the highest predicted_accuracy of the task';
+COMMENT ON COLUMN selection_by_task.n_prompts IS 'Prompts predicted (count)';
+COMMENT ON COLUMN selection_by_task.predicted_accuracy IS 'Mean predicted probability of success, fraction in [0, 1]';
+COMMENT ON COLUMN selection_by_task.n_observed IS 'Prompts with an observed label (count)';
+COMMENT ON COLUMN selection_by_task.observed_accuracy IS 'Share correct over the observed prompts, fraction in [0, 1]';
+COMMENT ON COLUMN selection_by_task.mean_cost_usd IS 'Mean measured cost per prompt in USD (NULL: not measured)';
+COMMENT ON COLUMN selection_by_task.operator_version IS 'operators.version (the highest if several)';

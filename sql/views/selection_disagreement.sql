@@ -22,3 +22,20 @@ SELECT d.encoder, d.method, d.benchmark,
 FROM per d
 JOIN prompts p USING (prompt_id)
 QUALIFY rank <= 25;
+
+-- The data dictionary (views lose their comments when re-created, so they are set here).
+COMMENT ON VIEW selection_disagreement IS 'Per benchmark, the 25 prompts on which the models predicted success disagrees most';
+COMMENT ON COLUMN selection_disagreement.encoder IS 'encoders.encoder';
+COMMENT ON COLUMN selection_disagreement.method IS 'operators.method';
+COMMENT ON COLUMN selection_disagreement.benchmark IS 'The benchmark (pool)';
+COMMENT ON COLUMN selection_disagreement.rank IS '1..25, by spread descending';
+COMMENT ON COLUMN selection_disagreement.prompt_id IS 'prompts.prompt_id';
+COMMENT ON COLUMN selection_disagreement.category IS 'prompts.category';
+COMMENT ON COLUMN selection_disagreement.text IS 'First 160 characters of the prompt text';
+COMMENT ON COLUMN selection_disagreement.n_models IS 'Models predicted (count, > 1)';
+COMMENT ON COLUMN selection_disagreement.spread IS 'Population std of p_correct over the models, in [0, 0.5]';
+COMMENT ON COLUMN selection_disagreement.p_range IS 'max minus min p_correct (a difference in [0, 1])';
+COMMENT ON COLUMN selection_disagreement.most_likely IS 'Model with the highest p_correct';
+COMMENT ON COLUMN selection_disagreement.p_max IS 'Its p_correct, in [0, 1]';
+COMMENT ON COLUMN selection_disagreement.least_likely IS 'Model with the lowest p_correct';
+COMMENT ON COLUMN selection_disagreement.p_min IS 'Its p_correct, in [0, 1]';

@@ -13,3 +13,15 @@ SELECT r.model_id,
 FROM result_labels r
 JOIN prompts p USING (prompt_id)
 GROUP BY r.model_id, r.pool;
+
+-- The data dictionary (views lose their comments when re-created, so they are set here).
+COMMENT ON VIEW selection_models IS 'Every model pools: observed accuracy and, where measured, its cost per prompt';
+COMMENT ON COLUMN selection_models.model_id IS 'models.model_id';
+COMMENT ON COLUMN selection_models.benchmark IS 'The benchmark (pool)';
+COMMENT ON COLUMN selection_models.n_results IS 'Labels in the pool (count)';
+COMMENT ON COLUMN selection_models.observed_accuracy IS 'Share correct, fraction in [0, 1]';
+COMMENT ON COLUMN selection_models.n_cost IS 'Labels with a measured cost (count)';
+COMMENT ON COLUMN selection_models.mean_cost_usd IS 'Mean measured cost per prompt in USD (NULL: not measured)';
+COMMENT ON COLUMN selection_models.min_cost_usd IS 'Lowest measured cost of a prompt in USD';
+COMMENT ON COLUMN selection_models.cost_intercept IS 'USD at zero prompt characters of the least-squares line cost = cost_intercept + cost_per_char * characters';
+COMMENT ON COLUMN selection_models.cost_per_char IS 'USD per prompt character of that line (0 when it cannot be fitted)';

@@ -18,3 +18,17 @@ SELECT r.encoder, r.method, r.model_id,
 FROM ranked r
 JOIN prompts p USING (prompt_id)
 WHERE r.r_top <= 10 OR r.r_bottom <= 10;
+
+-- The data dictionary (views lose their comments when re-created, so they are set here).
+COMMENT ON VIEW selection_strengths IS 'For each model, the 10 prompts it is predicted strongest and weakest on relative to its pool';
+COMMENT ON COLUMN selection_strengths.encoder IS 'encoders.encoder';
+COMMENT ON COLUMN selection_strengths.method IS 'operators.method';
+COMMENT ON COLUMN selection_strengths.model_id IS 'models.model_id';
+COMMENT ON COLUMN selection_strengths.kind IS 'strongest | weakest';
+COMMENT ON COLUMN selection_strengths.rank IS '1..10 within kind';
+COMMENT ON COLUMN selection_strengths.prompt_id IS 'prompts.prompt_id';
+COMMENT ON COLUMN selection_strengths.benchmark IS 'The benchmark (pool)';
+COMMENT ON COLUMN selection_strengths.category IS 'prompts.category';
+COMMENT ON COLUMN selection_strengths.text IS 'First 160 characters of the prompt text';
+COMMENT ON COLUMN selection_strengths.p_correct IS 'Predicted probability of a correct answer, in [0, 1]';
+COMMENT ON COLUMN selection_strengths.advantage IS 'p_correct minus the mean p_correct of the models on the prompt (a difference in [-1, 1])';
