@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from flows.cli_app import State, app, emit, ingest_app  # noqa: F401  (app: the console script)
+from flows.cli_app import State, app, emit, ingest_app, run  # noqa: F401  (run: the console script)
 
 
 @ingest_app.command("results")
@@ -88,4 +88,4 @@ from flows import cli_releases  # noqa: E402,F401
 from flows import cli_warehouse  # noqa: E402,F401
 
 if __name__ == "__main__":
-    app()
+    run()

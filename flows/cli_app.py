@@ -22,10 +22,50 @@ class State:
     db_given: bool = False        # --db / TASKSPACE_DB given (else `run` uses the config's db)
 
 
+def _version(show: bool) -> None:
+    """Print the installed version and stop."""
+    if show:
+        from importlib.metadata import PackageNotFoundError, version
+        try:
+            typer.echo(f"taskspace {version('taskspace')}")
+        except PackageNotFoundError:
+            typer.echo("taskspace (not installed)")
+        raise typer.Exit()
+
+
+def hoist_globals(argv: list[str]) -> list[str]:
+    """ARGV with the global --db option moved before the subcommand wherever it was given
+    (`taskspace sql --db W "…"` works like `taskspace --db W sql "…"`)."""
+    out, moved, i = [], [], 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--":
+            out += argv[i:]
+            break
+        if a == "--db" and i + 1 < len(argv):
+            moved += argv[i:i + 2]
+            i += 2
+            continue
+        if a.startswith("--db="):
+            moved.append(a)
+        else:
+            out.append(a)
+        i += 1
+    return moved + out
+
+
+def run() -> None:
+    """The console script: global options accepted before or after the subcommand."""
+    import sys
+    app(args=hoist_globals(sys.argv[1:]), prog_name="taskspace")
+
+
 @app.callback()
 def main(db: str = typer.Option(None, "--db", envvar="TASKSPACE_DB", help="DuckDB warehouse file "
-                                "(env TASKSPACE_DB, default ./taskspace.duckdb).")):
-    """Global options."""
+                                "(env TASKSPACE_DB, default ./taskspace.duckdb); before or after the subcommand."),
+         version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="Print the version and exit.")):
+    """Global options. Example: taskspace --db taskspace.duckdb sql "SELECT count(*) FROM results"."""
     from tasks.prefect_server import quiet
     quiet()   # before Prefect is imported: its own noise stays out of the output
     State.db = db or default_db_path()

@@ -79,3 +79,18 @@ def test_publish_before_any_refresh_is_one_line_and_starts_no_prefect(db_path):
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.strip().splitlines() == [
         "error: no operators for encoder=any method=any (have: none); run `taskspace refresh` first"]
+
+
+def test_global_db_before_or_after_the_subcommand_and_version(db_path):
+    from flows.cli_app import hoist_globals
+    assert hoist_globals(["sql", "--db", "W", "SELECT 1", "--csv"]) == ["--db", "W", "sql", "SELECT 1", "--csv"]
+    assert hoist_globals(["sql", "--db=W", "SELECT 1"]) == ["--db=W", "sql", "SELECT 1"]
+    assert hoist_globals(["sql", "--", "--db", "x"]) == ["sql", "--", "--db", "x"]
+    from warehouse import connect
+    connect(db_path).close()
+    after = subprocess.run([sys.executable, "-m", "flows.cli", "sql", "--db", db_path, "SELECT 41 + 1 AS x", "--csv"],
+                           cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert after.returncode == 0 and after.stdout.split() == ["x", "42"], after.stderr
+    version = subprocess.run([sys.executable, "-m", "flows.cli", "--version"], cwd=REPO, capture_output=True, text=True,
+                             timeout=60)
+    assert version.returncode == 0 and version.stdout.startswith("taskspace ")
