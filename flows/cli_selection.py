@@ -140,8 +140,29 @@ def select_cmd(
                                                         "pool": ",".join(sorted(set(placed)))}
         out["seconds"] = {"load": round(t1 - t0, 3), "embed": round(t2 - t1, 3)}
     out.update(encoder=cfg["encoder"], method=cfg["method"])
+    _explain_empty(out, max_cost, models)
     out.setdefault("seconds", {})["total"] = round(time.perf_counter() - t0, 3)
     emit(out, as_json, _human(out))
+
+
+EMPTY_ANSWER = 3   # exit code of an answer every filter emptied
+
+
+def _explain_empty(out: dict, max_cost: float | None, models: str | None) -> None:
+    """Exit EMPTY_ANSWER with the reason when a filter left no model to recommend for some prompt or the task."""
+    blocks = out.get("prompts") or [out]
+    empty = [b for b in blocks if not b.get("models")]
+    if not empty:
+        return
+    b = empty[0]
+    ex = b.get("excluded") or {}
+    why = [f"--max-cost {max_cost} left out {ex.get('over_max_cost', 0)} model(s) that cost more and "
+           f"{ex.get('unknown_cost', 0)} whose cost is unknown" if max_cost is not None else None,
+           f"--models {models!r}" if models else None]
+    typer.echo(f"no model to recommend for {len(empty)} of {len(blocks)} prompt(s) in pool {b.get('pool')!r}: "
+               + "; ".join(w for w in why if w) + " (try a higher --max-cost, or --benchmark with a pool that "
+               "has costs)", err=True)
+    raise typer.Exit(EMPTY_ANSWER)
 
 
 def _need(cols, models: str | None, pool: str) -> None:

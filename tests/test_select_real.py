@@ -153,3 +153,11 @@ def test_select_without_operators_says_what_to_run(tmp_path):
     res = CliRunner().invoke(app,
                              ["--db", str(tmp_path / "empty.duckdb"), "select"])
     assert res.exit_code != 0 and "exactly one of" in res.output
+
+
+def test_empty_answers_say_why_and_exit_3(small, published):
+    for args in (["Solve for x", "--max-cost", "0.00001"], ["Solve for x", "--max-cost", "0.001", "--benchmark",
+                                                             "mmlu-pro"], ["--task", "routerbench", "--max-cost", "0"]):
+        res = CliRunner().invoke(app, ["--db", small["db"], "select", *args])
+        assert res.exit_code == 3, (args, res.output)
+        assert "no model to recommend" in res.output and "--max-cost" in res.output, res.output

@@ -190,8 +190,11 @@ def rank_rows(sv: Serving, X: np.ndarray, chars: np.ndarray, cols: np.ndarray, t
                  "expected_cost_usd": _num(C[i, k]), "pool": sv.pool_of[cols[k]]}
                 for r, k in enumerate(order)]
         cheap = cheapest_within(P[i, order], C[i, order], margin) if order else None
+        excluded = {} if max_cost is None else {
+            "over_max_cost": int((np.nan_to_num(C[i], nan=-1.0) > max_cost).sum()),
+            "unknown_cost": int(np.isnan(C[i]).sum())}
         ranked.append({"routed_model": sv.models[cols[pick[i]]], "routed_p_correct": float(P[i, pick[i]]),
-                       "gate": gate, "models": rows[:top] if top else rows,
+                       "gate": gate, "models": rows[:top] if top else rows, "excluded": excluded,
                        "cheapest_within_margin": None if cheap is None else {"margin": margin, **rows[cheap]}})
     return ranked
 
