@@ -1,0 +1,123 @@
+"""Leave-one-model-out cold start: each model in turn is new, the rest fitted on every prompt; it answers K planned
+prompts and is scored on accuracy error (overall, per category), AUC lift share against its full-data operator,
+interval coverage and routing with it in the pool."""
+from __future__ import annotations
+
+import numpy as np
+
+from tasks import operators as ops
+from tasks.coldstart.fit import Known, accuracy, by_category, fit_cold
+from tasks.coldstart.plan import plan
+from tasks.evaluation.data import EvalData
+from tasks.evaluation.evaluate import pool_data
+from tasks.evaluation.metrics import auc
+from tasks.operators import serving as route
+from tasks.operators.fitting import fit_pool
+
+
+def known_of(data: EvalData, pool, spec: ops.MethodSpec, out: int) -> Known:
+    """The known models (all but OUT) fitted on every prompt, their prior leaving OUT out, as the estimator sees them."""
+    others = [j for j in range(len(data.models)) if j != out]
+    f = fit_pool(pool, spec, todo=others, prior_from=others)
+    fitted = [f.operators[j] for j in others]
+    W, b = np.stack([o.vector for o in fitted], 1), np.array([o.intercept for o in fitted])
+    X = data.X(np.arange(len(data.prompts))).astype(np.float64)
+    S = route.scores(W, b, X)
+    prior = f.prior if f.prior is not None else np.zeros(X.shape[1])
+    return Known(X, S, route.calibrated(S, route.calib_of(fitted)), W, b, prior, data.Y[:, others])
+
+
+def full_probabilities(data: EvalData, spec: ops.MethodSpec, rows: np.ndarray) -> np.ndarray:
+    """Every model's calibrated probabilities on every prompt from operators fitted on ROWS (all models' labels)."""
+    f = fit_pool(pool_data(data, rows), spec)
+    W, b = np.stack([o.vector for o in f.operators], 1), np.array([o.intercept for o in f.operators])
+    return route.calibrated(route.scores(W, b, data.X(np.arange(len(data.prompts)))), route.calib_of(f.operators))
+
+
+def lift(a: float, full: float) -> float:
+    """The share of the full operator's AUC lift over 0.5 that A reaches."""
+    return (a - 0.5) / (full - 0.5) if full > 0.5 else float("nan")
+
+
+def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("random", "stratified", "disagreement"),
+              estimators=("prior", "regression", "both"), seeds: int = 1, models: list[int] | None = None,
+              spec: ops.MethodSpec = ops.DEFAULT, seed: int = 0, log=None) -> list[dict]:
+    """One row per held-out model x strategy x K x seed x estimator with: err (estimated - true accuracy), covered
+    (the 95 % interval holds the truth), width, cat_mae (mean over categories of |error|), auc, auc_full (its
+    full-data operator, in-sample, same rows), lift, auc_cold20 / auc_full20 / lift20 (held out: its operator
+    fitted on 80 % of prompts, both scored on the other 20 %), routing with the cold operator / full / without."""
+    n = len(data.prompts)
+    everything = np.arange(n)
+    pool = pool_data(data, everything)
+    P_full = full_probabilities(data, spec, everything)
+    rng = np.random.default_rng(seed)
+    test20 = np.sort(rng.permutation(n)[: n // 5])
+    train80 = np.setdiff1d(everything, test20)
+    P80 = full_probabilities(data, spec, train80)
+    complete = np.flatnonzero(~np.isnan(data.Y).any(1))
+    models = list(range(len(data.models))) if models is None else models
+    out = []
+    for j in models:
+        known = known_of(data, pool, spec, j)
+        mine = np.flatnonzero(~np.isnan(data.Y[:, j]))
+        lab = data.Y[:, j] > 0
+        truth = float(lab[mine].mean())
+        cats = data.category[mine]
+        cat_truth = {c: float(lab[mine][cats == c].mean()) for c in set(cats.tolist())}
+        for strategy in strategies:
+            for k in budgets:
+                for s in range(seeds):
+                    rows = plan(strategy, mine, k, seed=seed + 1000 * s + j, category=data.category,
+                                P=known.P, F=np.where(np.isnan(known.Y), 2 * known.P - 1, known.Y))
+                    y = data.Y[rows, j]
+                    rest = np.setdiff1d(mine, rows)
+                    r20 = np.intersect1d(rest, test20)
+                    route_rows = np.setdiff1d(complete, rows)
+                    for est in estimators:
+                        cold = fit_cold(known, rows, y, est, Xk=data.V[data.KEY[rows, j]].astype(np.float64))
+                        a, lo, hi = accuracy(cold, y, mine)
+                        cat = by_category(cold, y, data.category)
+                        row = {"model": data.models[j], "strategy": strategy, "k": int(len(rows)), "seed": s,
+                               "estimator": est, "truth": truth, "estimate": a, "err": a - truth,
+                               "covered": float(lo <= truth <= hi), "width": hi - lo,
+                               "cat_mae": float(np.mean([abs(cat[c] - t) for c, t in cat_truth.items()])),
+                               "auc": auc(cold.p[rest], lab[rest]), "auc_full": auc(P_full[rest, j], lab[rest]),
+                               "auc_cold20": auc(cold.p[r20], lab[r20]), "auc_full20": auc(P80[r20, j], lab[r20]),
+                               "mean_only_err": float(lab[rows].mean()) - truth}
+                        row["lift"], row["lift20"] = lift(row["auc"], row["auc_full"]), lift(row["auc_cold20"], row["auc_full20"])
+                        row |= routing(data, known.P, cold.p, P_full[:, j], j, route_rows)
+                        out.append(row)
+        if log:
+            log(f"held out {data.models[j]} done")
+    return out
+
+
+def routing(data: EvalData, P_known: np.ndarray, p_cold: np.ndarray, p_full: np.ndarray, j: int,
+            rows: np.ndarray) -> dict:
+    """Routing accuracy (the most likely model answers) on ROWS with the held-out model cold, fully fitted, absent."""
+    others = [i for i in range(len(data.models)) if i != j]
+    Y = data.Y[rows][:, others + [j]] > 0
+    res = {}
+    for name, pj in (("routing_cold", p_cold), ("routing_full", p_full)):
+        pick = np.argmax(np.column_stack([P_known[rows], pj[rows]]), axis=1)
+        res[name] = float(Y[np.arange(len(rows)), pick].mean())
+    res["routing_without"] = float(Y[np.arange(len(rows)), np.argmax(P_known[rows], axis=1)].mean())
+    return res
+
+
+def summarise(rows: list[dict]) -> dict:
+    """{(estimator, strategy, k): {mae, mae_lo, mae_hi, cat_mae, auc, lift, lift20, coverage, width, routing}}."""
+    from tasks.evaluation.metrics import interval
+    groups: dict = {}
+    for r in rows:
+        groups.setdefault((r["estimator"], r["strategy"], r["k"]), []).append(r)
+    out = {}
+    for key, g in sorted(groups.items()):
+        mae = interval([abs(r["err"]) for r in g])
+        m = lambda f: float(np.nanmean([r[f] for r in g]))   # noqa: E731
+        out[key] = {"mae": mae[0], "mae_lo": mae[1], "mae_hi": mae[2], "bias": m("err"), "cat_mae": m("cat_mae"),
+                    "auc": m("auc"), "auc_full": m("auc_full"), "lift": m("lift"), "lift20": m("lift20"),
+                    "coverage": m("covered"), "width": m("width"), "mean_only_mae": float(np.mean([abs(r["mean_only_err"]) for r in g])),
+                    "routing_cold": m("routing_cold"), "routing_full": m("routing_full"),
+                    "routing_without": m("routing_without"), "n": len(g)}
+    return out

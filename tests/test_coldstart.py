@@ -1,0 +1,98 @@
+"""Cold start on a small planted pool: plans, the estimators' accuracy and AUC, intervals that shrink, and the
+leave-one-model-out measurement end to end."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tasks.coldstart.evaluate import coldstart, summarise
+from tasks.coldstart.fit import Known, accuracy, by_category, fit_cold
+from tasks.coldstart.plan import STRATEGIES, allocate, plan
+from tasks.evaluation.data import EvalData
+from tasks.evaluation.metrics import auc
+from tasks.operators.math import sigmoid
+
+N, D, M = 2000, 24, 8
+
+
+def planted(seed: int = 0):
+    """Prompts X, categories, known operators (W, b) and a new model mixing them; labels drawn from their P."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(N, D)) / np.sqrt(D)
+    cat = np.array([f"c{i % 4}" for i in range(N)], dtype=object)
+    base = rng.normal(size=D) * 3
+    W = base[:, None] + rng.normal(size=(D, M)) * 1.5
+    b = rng.normal(scale=0.7, size=M)
+    mix = rng.dirichlet(np.ones(M))
+    w_new, b_new = W @ mix + rng.normal(size=D) * 0.3, -0.4
+    S = X @ W + b
+    known = Known(X, S, sigmoid(S), W, b, W.mean(1), np.where(rng.random((N, M)) < sigmoid(S), 1.0, -1.0))
+    p_new = sigmoid(X @ w_new + b_new)
+    y_new = np.where(rng.random(N) < p_new, 1.0, -1.0)
+    return known, cat, y_new, p_new
+
+
+def test_allocate_and_plans():
+    assert allocate(np.array([50, 30, 20]), 10).tolist() == [5, 3, 2]
+    assert allocate(np.array([1, 100]), 10).sum() == 10
+    known, cat, _, _ = planted()
+    rows = np.arange(N // 2, N)
+    for s in STRATEGIES:
+        r = plan(s, rows, 100, seed=1, category=cat, P=known.P)
+        assert len(r) == 100 and len(set(r.tolist())) == 100 and np.isin(r, rows).all(), s
+    r = plan("stratified", rows, 100, seed=1, category=cat)
+    assert sorted(np.unique(cat[r], return_counts=True)[1].tolist()) == [25, 25, 25, 25]
+    assert (plan("random", rows, 50, seed=3) == plan("random", rows, 50, seed=3)).all()
+
+
+@pytest.mark.parametrize("estimator", ["prior", "regression", "both", "labels"])
+def test_accuracy_close_and_interval_covers(estimator):
+    errs, cover = [], []
+    for seed in range(6):
+        known, cat, y, p = planted(seed)
+        truth = float((y > 0).mean())
+        rows = plan("random", np.arange(N), 100, seed=seed)
+        cold = fit_cold(known, rows, y[rows], estimator)
+        est, lo, hi = accuracy(cold, y[rows])
+        errs.append(abs(est - truth))
+        cover.append(lo <= truth <= hi)
+        assert set(by_category(cold, y[rows], cat)) == {"c0", "c1", "c2", "c3"}
+    assert np.mean(errs) < 0.03, errs
+    assert np.mean(cover) >= 4 / 6
+
+
+def test_interval_shrinks_with_k():
+    known, _, y, _ = planted(1)
+    widths = []
+    for k in (25, 100, 400):
+        rows = plan("random", np.arange(N), k, seed=2)
+        _, lo, hi = accuracy(fit_cold(known, rows, y[rows], "regression"), y[rows])
+        widths.append(hi - lo)
+    assert widths[0] > widths[1] > widths[2], widths
+
+
+def test_regression_beats_constant_and_recovers_ranking():
+    known, _, y, p = planted(2)
+    rows = plan("random", np.arange(N), 100, seed=0)
+    rest = np.setdiff1d(np.arange(N), rows)
+    cold = fit_cold(known, rows, y[rows], "regression")
+    lab = y[rest] > 0
+    a_cold, a_true = auc(cold.p[rest], lab), auc(p[rest], lab)
+    assert a_cold > 0.5 + 0.8 * (a_true - 0.5), (a_cold, a_true)
+    brier = np.mean((cold.p[rest] - lab) ** 2)
+    assert brier < np.mean(((y[rows] > 0).mean() - lab) ** 2) - 0.01
+
+
+def test_leave_one_model_out_end_to_end():
+    known, cat, _, _ = planted(3)
+    n = 400
+    Y = known.Y[:n, :5].copy()
+    Y[3, 2] = np.nan
+    data = EvalData([f"m{j}" for j in range(5)], [f"p{i}" for i in range(n)], cat[:n], Y,
+                    np.tile(np.arange(n)[:, None], (1, 5)), np.arange(n), known.X[:n].astype(np.float32))
+    rows = coldstart(data, budgets=(25, 100), strategies=("random", "disagreement"), estimators=("prior", "both"),
+                     models=[0, 2])
+    assert len(rows) == 2 * 2 * 2 * 2
+    summ = summarise(rows)
+    assert all(np.isfinite(v["mae"]) and 0 <= v["coverage"] <= 1 for v in summ.values())
+    assert summ[("both", "random", 100)]["width"] < summ[("both", "random", 25)]["width"]
