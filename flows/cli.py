@@ -22,7 +22,7 @@ def ingest_results_cmd(
     from tasks.ingest import expand_sources, ingest_item, totals
     from tasks.sources import parser_for
     from warehouse import connect
-    from warehouse.db import query
+    from warehouse.db import query, using
     from warehouse.loads import record_failure, utcnow
 
     try:
@@ -30,14 +30,21 @@ def ingest_results_cmd(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--format")
     items, missing = expand_sources(fmt, sources)
-    with connect(State.db) as con:
-        summaries = [record_failure(con, source=fmt, uri=m.uri, sha256=None, error=m.error, started_at=utcnow())
-                     for m in missing]
-    # each input: fetched and parsed with no connection held, then written in its own short transaction
-    summaries += [ingest_item(State.db, fmt, it, force=force) for it in items]
-    with connect(State.db, read_only=True) as con:
-        out = totals(summaries)
-        out["warehouse"] = dict(zip(("models", "prompts", "results"), query(con, "warehouse_counts").fetchall()[0]))
+    held = connect(State.db) if State.db == ":memory:" else None   # an in-memory warehouse lives in one connection
+    target = held or State.db
+    try:
+        with using(target, write=True) as con:
+            summaries = [record_failure(con, source=fmt, uri=m.uri, sha256=None, error=m.error,
+                                        started_at=utcnow()) for m in missing]
+        # each input: fetched and parsed with no connection held, then written in its own short transaction
+        summaries += [ingest_item(target, fmt, it, force=force) for it in items]
+        with using(target) as con:
+            out = totals(summaries)
+            out["warehouse"] = dict(zip(("models", "prompts", "results"),
+                                        query(con, "warehouse_counts").fetchall()[0]))
+    finally:
+        if held is not None:
+            held.close()
     lines = [f"{s['status']:8} new={s['rows_new']:<7} upd={s['rows_updated']:<6} same={s['rows_skipped']:<7} "
              f"rej={s['rows_rejected']:<4} {s['uri']}" + (f"\n         {s['error']}" if s["status"] == "failed" else "")
              for s in out["loads"]]

@@ -161,12 +161,21 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params):
     return con.execute(read_sql(f"queries/{name}"), params or None)
 
 
+_memory: duckdb.DuckDBPyConnection | None = None
+
+
 @contextmanager
 def using(db, *, write: bool = False):
     """DB for one block: a connection as it is, or a warehouse path opened only for the block (read-only unless
     WRITE), so that other processes' readers get in between a long step's short reads and writes."""
     if isinstance(db, duckdb.DuckDBPyConnection):
         yield db
+        return
+    if str(db) == ":memory:":   # an in-memory warehouse exists only while its one connection lives
+        global _memory
+        if _memory is None:
+            _memory = connect(":memory:")
+        yield _memory
         return
     con = _open_in_process(db, write)
     try:
