@@ -8,7 +8,7 @@ import numpy as np
 
 from tasks.operators.fitting import PoolData, fit_pool
 from tasks.operators.math import MethodSpec, Stats, unpack_upper
-from tasks.operators.serving import gate
+from tasks.operators.serving import best_of, gate
 from warehouse import operators as store
 
 log = logging.getLogger("taskspace.refresh")
@@ -55,7 +55,7 @@ def router_of(fit, units: list[store.Unit], extra: dict, base_rates: np.ndarray)
         if fit.loo_p[j] is not None:
             P[extra["idx"][u], j] = fit.loo_p[j]
             Y[extra["idx"][u], j] = extra["labels"](j)
-    best = int(np.argmax(base_rates))
+    best = best_of(base_rates)   # a base rate is the model's accuracy on its own prompts of the pool
     _, margin = gate(P, Y, best)
     c = V.astype(np.float64).mean(0)
     spread = float(np.mean(V @ (c / max(np.linalg.norm(c), 1e-12))))

@@ -44,10 +44,15 @@ def route(P: np.ndarray, default: int, margin: float = 0.0, available: np.ndarra
     return np.where(gain > margin, best, default)
 
 
+def best_of(accuracy: np.ndarray) -> int:
+    """THE best single model: the highest accuracy on its own labelled prompts (ties: the first, models in order)."""
+    return int(np.argmax(accuracy))
+
+
 def best_single(Y: np.ndarray) -> int:
-    """The model with the highest accuracy on its labelled rows of Y (+1/-1, NaN = none)."""
+    """best_of the models' accuracies on their labelled rows of Y (+1/-1, NaN = none)."""
     known = ~np.isnan(Y)
-    return int(np.argmax((Y > 0).sum(0) / np.maximum(known.sum(0), 1)))
+    return best_of((Y > 0).sum(0) / np.maximum(known.sum(0), 1))
 
 
 def tune_margin(P: np.ndarray, Y: np.ndarray, default: int, margins: np.ndarray = MARGINS) -> float:
