@@ -10,6 +10,7 @@ from typing import Callable, Iterator
 
 _cleanups: list[Callable[[str], None]] = []
 _armed = threading.Event()
+_received: list[int] = []   # the signal that stopped this process, once one did
 
 
 class Stopped(KeyboardInterrupt):
@@ -30,6 +31,9 @@ def stop_reason(exc: BaseException) -> tuple[str, str, int | None]:
     TerminationSignal), else 'failed' with the exception."""
     signum = getattr(exc, "signum", None) or (getattr(exc, "signal", None) if type(exc).__name__ == "TerminationSignal"
                                               else None)
+    # a signal that landed inside a library call (a DuckDB query turns it into its own InterruptException) is
+    # still that signal
+    signum = signum or (_received[0] if _received else None)
     if signum or isinstance(exc, KeyboardInterrupt):
         signum = int(signum or signal.SIGINT)
         return "cancelled", f"stopped by {signal.Signals(signum).name}", signum
@@ -82,6 +86,7 @@ def _handler(signum: int, frame) -> None:
         if signum == signal.SIGINT:
             hard_exit(signum)
         return
+    _received.append(int(signum))
     arm(signum)
     raise Stopped(signum)
 

@@ -62,3 +62,13 @@ def test_a_killed_run_leaves_no_server_and_the_next_run_closes_its_row(tmp_path,
         assert close_orphans(con) == [1]
     assert run_rows(db) == [(1, "pipeline", "failed",
                              "its process ended without closing the run (killed or out of memory)")]
+
+
+def test_a_signal_that_lands_inside_a_query_still_stops_as_that_signal(monkeypatch):
+    import duckdb
+
+    from tasks import stopping
+    assert stopping.stop_reason(duckdb.InterruptException("INTERRUPT Error: Interrupted!"))[0] == "failed"
+    monkeypatch.setattr(stopping, "_received", [int(signal.SIGTERM)])
+    assert stopping.stop_reason(duckdb.InterruptException("INTERRUPT Error: Interrupted!")) == (
+        "cancelled", "stopped by SIGTERM", int(signal.SIGTERM))
