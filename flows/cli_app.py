@@ -65,7 +65,7 @@ def main(db: str = typer.Option(None, "--db", envvar="TASKSPACE_DB", help="DuckD
                                 "(env TASKSPACE_DB, default ./taskspace.duckdb); before or after the subcommand."),
          version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                       help="Print the version and exit.")):
-    """Global options. Example: taskspace --db taskspace.duckdb sql "SELECT count(*) FROM results"."""
+    """Global options. Example: taskspace --db taskspace.duckdb refresh --json."""
     from tasks.prefect_server import quiet
     quiet()   # before Prefect is imported: its own noise stays out of the output
     State.db = db or default_db_path()

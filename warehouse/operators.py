@@ -183,28 +183,6 @@ def read_routers(con: duckdb.DuckDBPyConnection, encoder: str, method: str) -> d
     return out
 
 
-def load_current_operators(con: duckdb.DuckDBPyConnection, encoder: str, method: str = "default") -> dict:
-    """The current operators of every model: {model_ids, E (models x dim), intercept, calib (models x 2, NaN when
-    uncalibrated), lam, n, base_rate, watermark, version}."""
-    t = _arrow(con, "operators_current_of", encoder=encoder, method=method, pool=None)
-    if t.num_rows == 0:
-        return {"model_ids": [], "E": np.zeros((0, 0)), "intercept": np.zeros(0), "calib": np.zeros((0, 2)),
-                "lam": np.zeros(0), "n": np.zeros(0), "base_rate": np.zeros(0), "watermark": np.zeros(0, int),
-                "version": np.zeros(0, int)}
-    col = lambda c: t.column(c).to_numpy(zero_copy_only=False)  # noqa: E731
-    calib = np.column_stack([col("calib_a"), col("calib_b")]).astype(np.float64)
-    return {"model_ids": t.column("model_id").to_pylist(), "E": list_vectors(t, dtype=np.float64),
-            "intercept": col("intercept"), "calib": calib, "lam": col("lam"), "n": col("n"),
-            "base_rate": col("base_rate"), "watermark": col("watermark"), "version": col("version")}
-
-
-def router_margin(con: duckdb.DuckDBPyConnection, encoder: str, split: str = "id",
-                  method: str = "default") -> float | None:
-    """The routing margin of METHOD tuned in the latest stored evaluation of SPLIT, or None if never evaluated."""
-    rows = query(con, "router_margin", encoder=encoder, split=split, method=method).fetchall()
-    return float(rows[0][0]) if rows else None
-
-
 def write_evaluation(con: duckdb.DuckDBPyConnection, *, split: str, seed: int, encoder: str, watermark: int,
                      benchmark: str | None = None, rows: list[tuple[str, str, str, float, dict]]) -> int:
     """Store (fold, method, metric, value, params) rows as a new evaluation run in one transaction; returns run_id."""

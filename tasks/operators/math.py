@@ -214,11 +214,6 @@ def stored_methods(lam: float = 1.0, eps: float = 0.1) -> list[MethodSpec]:
             MethodSpec("default", lam="gcv", eps=eps, centred=True, calibrate=True, shrink=True)]
 
 
-def prior_of(vectors: list[np.ndarray] | np.ndarray) -> np.ndarray:
-    """The shrinkage target: the mean of the models' centred operators."""
-    return np.mean(np.asarray(vectors, dtype=np.float64), axis=0)
-
-
 def fit_method(spec: MethodSpec, s: Stats, e: Eig, X: np.ndarray | None = None, y: np.ndarray | None = None,
                proj2: np.ndarray | None = None, prior: np.ndarray | None = None) -> tuple[Operator, np.ndarray | None]:
     """(operator of SPEC from statistics and eigenpairs (PRIOR: required when SPEC shrinks), its leave-one-out
