@@ -80,7 +80,10 @@ def sql_cmd(
     try:
         text = run_sql(State.db, statement, "json" if as_json else "csv" if csv_out else "table", max_rows, timeout)
     except Exception as exc:  # duckdb errors name the problem; show it without a traceback
-        typer.echo(f"error: {exc}", err=True)
+        hint = ("\nthe tables and views: taskspace sql \"SHOW TABLES\"; their columns: README.md (Tables) or "
+                "taskspace sql \"SELECT * FROM duckdb_columns() WHERE table_name = 'results'\""
+                if "does not exist" in str(exc) or "not found" in str(exc) else "")
+        typer.echo(f"error: {exc}{hint}", err=True)
         raise typer.Exit(2)
     sys.stdout.write(text)
 
@@ -93,6 +96,10 @@ from flows import cli_pipeline  # noqa: E402,F401
 from flows import cli_helu  # noqa: E402,F401
 from flows import cli_releases  # noqa: E402,F401
 from flows import cli_warehouse  # noqa: E402,F401
+# --- end of sub-command modules ---
+from flows.cli_examples import add_help_extras  # noqa: E402
+
+add_help_extras(app)   # every command registered: examples and plain flags in each --help
 
 if __name__ == "__main__":
     run()

@@ -100,7 +100,8 @@ def summary_cmd(
         if suite is None:
             latest = query(con, "helu_latest_suite", finished=True).fetchall()
             if not latest:
-                typer.echo("error: no finished HeLU benchmark suite in the warehouse", err=True)
+                typer.echo("error: no finished HeLU benchmark suite in the warehouse: run `taskspace helu bench --quick` "
+                           "first", err=True)
                 raise typer.Exit(1)
             suite = latest[0][0]
         cur = query(con, "helu_published_suite", suite=suite)

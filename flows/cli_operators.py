@@ -49,10 +49,12 @@ def refresh_cmd(
     cfg = EncoderConfig.named(encoder, encoder_path, fields=fields, precision=precision)
     log_to_stderr()
     out = refresh(State.db, cfg, stored_methods(lam, eps), progress=progress, rebuild=rebuild, refit_all=rebuild)
-    emit(out, as_json, f"embedded {out['embedded']} texts ({out['prompts_embedded']} prompts), folded "
-                       f"{out['rows_folded']} result rows into {out['models_updated']} models, refit "
-                       f"{out['operators_refit']} operators ({out['versions_written']} versions) "
-                       f"in {out['seconds']['total']} s")
+    summary = (f"embedded {out['embedded']} texts ({out['prompts_embedded']} prompts), folded "
+               f"{out['rows_folded']} result rows into {out['models_updated']} models, refit "
+               f"{out['operators_refit']} operators ({out['versions_written']} versions) in {out['seconds']['total']} s")
+    if not (out["operators_refit"] or out["rows_folded"] or out["embedded"]):
+        summary += "\nnothing new since the last refresh; new results come in with `taskspace ingest results -f FORMAT PATH`"
+    emit(out, as_json, summary)
 
 
 @app.command("evaluate")
@@ -65,7 +67,8 @@ def evaluate_cmd(
                                           "base_rate, paper, paper_centred, centred, knn, logistic, matrix_factorisation, default."),
     encoder: str = typer.Option("all-MiniLM-L6-v2", help="Encoder whose vectors are used."),
     benchmark: Optional[str] = typer.Option(None, help="Benchmark to evaluate (its models are one pool); default: "
-                                            "the one with most results."),
+                                            "every benchmark, one block each (--json: {benchmarks: {name: run}}; "
+                                            "with --benchmark: that run's object)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the metrics."),
 ):
     """Evaluate the operators and baselines on held-out prompts; the run is stored in the evaluations table."""
@@ -81,15 +84,18 @@ def evaluate_cmd(
     if unknown:
         raise typer.BadParameter(f"unknown method(s) {unknown}; known: {sorted(METHODS)}", param_hint="--methods")
     connect(State.db).close()   # migrate; the evaluation then opens the file only to read and to write its run
+    from flows.evaluate_text import evaluation_text
+    from tasks.evaluation.data import benchmarks
+    from warehouse.db import using
+
+    with using(State.db) as con:
+        todo = [benchmark] if benchmark else benchmarks(con) or [None]   # None: the error says what to run first
     try:
-        out = run_evaluation(State.db, split=split, seed=seed, methods=names, encoder=encoder, benchmark=benchmark)
+        outs = [run_evaluation(State.db, split=split, seed=seed, methods=names, encoder=encoder, benchmark=b)
+                for b in todo]
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
-    lines = [f"{out['benchmark']}, {out['split']} split, {len(out['folds'])} fold(s), seed {seed}: best single {out['best_single_accuracy']:.4f}"
-             f", oracle {out['oracle_accuracy']:.4f}",
-             f"{'method':24} {'success':>8} {'auc':>8} {'routing':>8}"]
-    lines += [f"{m:24} {v['success_accuracy']:8.4f} {v['auc']:8.4f} {v['routing_accuracy']:8.4f}"
-              for m, v in out["methods"].items()]
-    lines.append(f"stored as evaluation run {out['run_id']}")
-    emit(out, as_json, "\n".join(lines))
+    result = outs[0] if benchmark else {"split": outs[0]["split"], "seed": seed, "encoder": encoder,
+                                        "benchmarks": {o["benchmark"]: o for o in outs}}
+    emit(result, as_json, evaluation_text(outs))

@@ -32,32 +32,6 @@ def _fmt(v, spec: str) -> str:
     return "-" if v is None else format(v, spec)
 
 
-def _human(out: dict) -> str:
-    """Ranked models as text lines (one block per prompt or for the task)."""
-    blocks = out["prompts"] if "prompts" in out else [out]
-    lines = [f"task: {out['task']}"] if "task" in out else []
-    for b in blocks:
-        if "prompt" in b:
-            lines.append(f"prompt: {b['prompt'][:100]}")
-        if b.get("routed_model"):
-            g = b.get("gate") or {}
-            lines.append(f"routed: {b['routed_model']} (p {b['routed_p_correct']:.3f}, pool {b.get('pool')}"
-                         + (f", stays with best single {g['best_single']} unless another beats it by "
-                            f"{g['margin']:.2f})" if g.get("gated") else ")"))
-        for r in b["models"]:
-            acc = r.get("p_correct", r.get("predicted_accuracy"))
-            obs = f"  observed {_fmt(r.get('observed_accuracy'), '.3f')}" if "observed_accuracy" in r else ""
-            cost = r.get("expected_cost_usd", r.get("mean_cost_usd"))
-            lines.append(f"{r['rank']:>3}. {r['model_id']:36} {acc:.3f}{obs}  cost {_fmt(cost, '.2e')}")
-        cheap = b.get("cheapest_within_margin")
-        if cheap:
-            lines.append(f"     cheapest within {cheap['margin']:.0%} of the best: {cheap['model_id']} "
-                         f"({cheap.get('p_correct', cheap.get('predicted_accuracy')):.3f}, "
-                         f"{_fmt(cheap.get('expected_cost_usd', cheap.get('mean_cost_usd')), '.2e')} USD)")
-    lines.append(f"pool: {out['pool']} ({out['encoder']}/{out['method']}), {out['seconds']['total']:.2f} s")
-    return "\n".join(lines)
-
-
 @app.command("select")
 def select_cmd(
     prompt: Optional[str] = typer.Argument(None, help="The prompt to rank models for."),
@@ -82,7 +56,15 @@ def select_cmd(
     method: Optional[str] = typer.Option(None, help="Operator method (default: 'default')."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ):
-    """Rank models by predicted success (probability, support, expected cost) for a prompt, a batch or a task."""
+    """The model to use for a prompt, a batch or a task: the pick first (the pool's router, as evaluated), with its
+    calibrated probability, the pool it was placed in and why it is sure or not, then the models ranked.
+
+    Columns: P(correct) is the calibrated probability that the model answers correctly; evidence is the effective
+    number of training prompts like this one behind the prediction (1 / x'(G + 2I)^-1 x; a prompt among N similar
+    training prompts has about N); cost is the expected USD per prompt (- when unknown). "sure" needs the prompt
+    inside the pool (evidence above what 99 % of the pool's own prompts have), a held-out measurement of the
+    probability (`taskspace publish`) and a lead of 0.05 over the runner-up. An answer that the filters emptied
+    exits 3 with the reason."""
     t0 = time.perf_counter()
     if sum(x is not None for x in (prompt, file, task)) != 1:
         raise typer.BadParameter("give exactly one of PROMPT, --file or --task")
@@ -91,10 +73,12 @@ def select_cmd(
         raise typer.BadParameter(f"{file} holds no prompts", param_hint="--file")
     import numpy as np
 
+    from flows.select_text import select_text
     from tasks.selection import select as sel
+    from tasks.selection.answer import assess
     from tasks.selection.publish import load_serving, resolve
     from warehouse import connect
-    from warehouse.selection import operator_configs, read_grams
+    from warehouse.selection import heldout_calibration, operator_configs, read_grams
 
     try:
         con = connect(State.db, read_only=True)
@@ -112,6 +96,7 @@ def select_cmd(
         else:
             sv = load_serving(con, cfg, confidence=False)
             sel.attach_eigs(sv, read_grams(con, cfg["encoder"], sorted(set(sv.models))))
+            bins = heldout_calibration(con, cfg["encoder"], cfg["method"])
     if not task:
         t1 = time.perf_counter()
         X = _embed(cfg, texts)
@@ -129,20 +114,21 @@ def select_cmd(
                    "pool": pool, "placed_by": why[0], "n_models": int(len(cols))}
         else:
             blocks = [None] * len(texts)
+            near = _nearness(cfg | {"pools": sv.pool_of}, X, placed)
             for pool in sorted(set(placed)):
                 rows = np.array([i for i, p in enumerate(placed) if p == pool])
                 cols, pool = sel.pool_columns(sv, pool, models)
                 _need(cols, models, pool)
                 for i, b in zip(rows, sel.rank_rows(sv, X[rows], chars[rows], cols, top, max_cost, margin, pool)):
                     blocks[i] = {"prompt": texts[i], "pool": pool, "placed_by": why[i], "n_models": int(len(cols)),
-                                 **b}
+                                 **b, "assessment": assess(b, sv.routers, bins.get(pool), near[i], pool)}
             out = blocks[0] if prompt is not None else {"n_prompts": len(texts), "prompts": blocks,
                                                         "pool": ",".join(sorted(set(placed)))}
         out["seconds"] = {"load": round(t1 - t0, 3), "embed": round(t2 - t1, 3)}
     out.update(encoder=cfg["encoder"], method=cfg["method"])
     _explain_empty(out, max_cost, models)
     out.setdefault("seconds", {})["total"] = round(time.perf_counter() - t0, 3)
-    emit(out, as_json, _human(out))
+    emit(out, as_json, select_text(out))
 
 
 EMPTY_ANSWER = 3   # exit code of an answer every filter emptied
@@ -163,6 +149,24 @@ def _explain_empty(out: dict, max_cost: float | None, models: str | None) -> Non
                + "; ".join(w for w in why if w) + " (try a higher --max-cost, or --benchmark with a pool that "
                "has costs)", err=True)
     raise typer.Exit(EMPTY_ANSWER)
+
+
+def _nearness(cfg: dict, X, placed: list[str]) -> list[dict[str, float]]:
+    """Per prompt: {pool: its cosine to the nearest prompt of the pool} for every pool of the operators (empty
+    when placed in 'all')."""
+    import numpy as np
+
+    from tasks.operators.domain import nearest
+    from warehouse import connect
+    from warehouse.selection import prompt_vectors
+
+    if all(p == "all" for p in placed):
+        return [{} for _ in placed]
+    with connect(State.db, read_only=True) as con:
+        ids, pools, V = prompt_vectors(con, cfg["encoder"], cfg.get("fields") or "text", sorted(set(cfg["pools"])))
+    pools = np.asarray(pools, dtype=object)
+    near = {p: nearest(X, V[pools == p]) for p in sorted(set(pools))}
+    return [{} if placed[i] == "all" else {p: float(v[i]) for p, v in near.items()} for i in range(len(placed))]
 
 
 def _need(cols, models: str | None, pool: str) -> None:

@@ -94,3 +94,22 @@ def test_global_db_before_or_after_the_subcommand_and_version(db_path):
     version = subprocess.run([sys.executable, "-m", "flows.cli", "--version"], cwd=REPO, capture_output=True, text=True,
                              timeout=60)
     assert version.returncode == 0 and version.stdout.startswith("taskspace ")
+
+
+def test_every_help_has_an_example_and_flags_show_no_type():
+    import typer.main
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    def paths(cmd, path=()):
+        yield path
+        for name, sub in getattr(cmd, "commands", {}).items():
+            yield from paths(sub, (*path, name))
+    every = list(paths(typer.main.get_command(app)))
+    assert len(every) > 12
+    for path in every:
+        res = CliRunner().invoke(app, [*path, "--help"], terminal_width=200)
+        assert res.exit_code == 0, (path, res.output)
+        assert "Examples:" in res.output and "$ taskspace" in res.output, path
+        assert "<bool>" not in res.output, path

@@ -97,7 +97,7 @@ def scratch_paper_id(db: str, seed: int = 0) -> dict:
 
 
 def test_evaluate_reports_paper_as_scratch_svd_and_a_default_that_beats_it(warehouse):
-    out = taskspace(warehouse["db"], "evaluate", "--split", "id", "--methods", "base_rate,paper,default")
+    out = taskspace(warehouse["db"], "evaluate", "--benchmark", "mmlu-pro", "--split", "id", "--methods", "base_rate,paper,default")
     for key in ("success_accuracy", "auc", "routing_accuracy", "best_single_accuracy", "oracle_accuracy", "run_id"):
         assert isinstance(out[key], (int, float)), key
     assert out["n_models"] == 22 and out["n_prompts"] == 12032 and len(out["folds"]) == 1
@@ -120,7 +120,7 @@ def test_evaluate_reports_paper_as_scratch_svd_and_a_default_that_beats_it(wareh
 
 def test_default_routes_above_the_best_single_model_over_five_folds(warehouse):
     # one 10 % test split (1,203 prompts) cannot resolve a gain below ~1 point; five folds test every prompt once
-    out = taskspace(warehouse["db"], "evaluate", "--split", "id-cv", "--methods", "paper,default")
+    out = taskspace(warehouse["db"], "evaluate", "--benchmark", "mmlu-pro", "--split", "id-cv", "--methods", "paper,default")
     assert len(out["folds"]) == 5 and sum(f["n_test"] for f in out["folds"]) == 12032
     assert out["routing_accuracy"] > out["best_single_accuracy"] > out["paper"]["routing_accuracy"]
     assert out["success_accuracy"] > out["paper"]["success_accuracy"] and out["auc"] > out["paper"]["auc"]

@@ -33,7 +33,7 @@ def test_select_one_prompt_ranks_a_pool(small):
     p = [m["p_correct"] for m in out["models"]]
     assert p == sorted(p, reverse=True) and all(0 <= v <= 1 for v in p) and len(set(p)) > 1
     assert [m["rank"] for m in out["models"]] == list(range(1, len(p) + 1))
-    assert all(m["support"] > 0 and 0 <= m["outside"] <= 1 and m["expected_cost_usd"] is None for m in out["models"])
+    assert all(m["evidence"] > 0 and 0 <= m["outside"] <= 1 and m["expected_cost_usd"] is None for m in out["models"])
     assert out["cheapest_within_margin"] is None  # MMLU-Pro has no costs
     top = invoke("--db", small["db"], "select", "Solve for x: 3x + 5 = 20", "--benchmark", "mmlu-pro", "--top", "2",
                  "--json")

@@ -164,15 +164,17 @@ def current_priors(con: duckdb.DuckDBPyConnection, encoder: str, method: str, po
 
 
 def write_router(con: duckdb.DuckDBPyConnection, encoder: str, method: str, pool: str, router: dict) -> None:
-    """Record the served router of a pool {watermark, best_model, margin, n_models, prior_version, centroid, spread}
-    (caller holds the transaction)."""
+    """Record the served router of a pool {watermark, best_model, margin, n_models, prior_version, centroid, spread,
+    near_p01} (caller holds the transaction)."""
     query(con, "pool_router_upsert", encoder=encoder, method=method, pool=pool, now=utcnow(),
+          near_p01=router.get("near_p01"),
           **{k: router[k] for k in ("watermark", "best_model", "margin", "n_models", "prior_version", "spread")},
           centroid=None if router.get("centroid") is None else [float(v) for v in router["centroid"]])
 
 
 def read_routers(con: duckdb.DuckDBPyConnection, encoder: str, method: str) -> dict[str, dict]:
-    """{pool: {best_model, margin, n_models, prior_version, centroid (array or None), spread, watermark}}."""
+    """{pool: {best_model, margin, n_models, prior_version, centroid (array or None), spread, near_p01,
+    watermark}}."""
     cur = query(con, "pool_routers", encoder=encoder, method=method)
     cols = [d[0] for d in cur.description]
     out = {}

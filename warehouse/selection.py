@@ -130,6 +130,14 @@ def replace_evaluation(con: duckdb.DuckDBPyConnection, benchmark: str, encoder: 
                     benchmark=benchmark, encoder=encoder, method=method, watermark=watermark)
 
 
+def heldout_calibration(con: duckdb.DuckDBPyConnection, encoder: str, method: str) -> dict[str, list[dict]]:
+    """{pool: its held-out reliability bins (bin, lo, hi, n, mean_p, observed)}; pools never published are absent."""
+    out: dict[str, list[dict]] = {}
+    for r in _rows(query(con, "heldout_calibration", encoder=encoder, method=method)):
+        out.setdefault(r.pop("pool"), []).append(r)
+    return out
+
+
 def export(con: duckdb.DuckDBPyConnection, table: str, encoder: str, method: str) -> pa.Table:
     """One published selection table (sql/queries/selection_export_<table>.sql), in its fixed order, computed on
     one thread so that its float sums do not depend on scheduling."""

@@ -184,6 +184,19 @@ def intervals(folds: list[dict], name: str) -> dict:
     return {k: list(rm.interval([f["methods"][name].get(k, np.nan) for f in folds])[1:]) for k in keys}
 
 
+def routing_gains(folds: list[dict]) -> dict:
+    """{method: [mean, lo, hi]}: routing accuracy minus the best single model's, paired per fold, with its 95 %
+    Student-t interval over the folds (lo = hi = mean for one fold)."""
+    return {m: list(rm.interval([f["methods"][m]["routing_accuracy"] - f["best_single_accuracy"] for f in folds]))
+            for m in folds[0]["methods"]}
+
+
+def best_single_name(folds: list[dict]) -> str:
+    """The best single model of the folds (the one most folds chose; ties: first seen)."""
+    names = [f["best_single_model"] for f in folds]
+    return max(dict.fromkeys(names), key=names.count)
+
+
 def run_evaluation(con, *, split: str = "id", seed: int = 0, methods: list[str] | None = None,
                    encoder: str = "all-MiniLM-L6-v2", benchmark: str | None = None) -> dict:
     """Evaluate on one BENCHMARK's results (default: the one with most results; each benchmark is its own pool of
@@ -195,7 +208,10 @@ def run_evaluation(con, *, split: str = "id", seed: int = 0, methods: list[str] 
 
     with using(con) as c:   # read, then compute with no connection held, then write
         known = benchmarks(c)
-        if benchmark is None and known:
+        if not known:
+            raise ValueError("the warehouse has no results to evaluate yet: run `taskspace ingest results -f FORMAT "
+                             "PATH`, then `taskspace refresh`")
+        if benchmark is None:
             benchmark = known[0]
         elif benchmark not in known:
             raise ValueError(f"no results for benchmark {benchmark!r} (known: {', '.join(known) or 'none'})")
@@ -223,7 +239,9 @@ def run_evaluation(con, *, split: str = "id", seed: int = 0, methods: list[str] 
                           **intervals(res["folds"], None)},
             "method_intervals": {m: intervals(res["folds"], m) for m in res["methods"]},
             "best_single_accuracy": res["best_single_accuracy"], "oracle_accuracy": res["oracle_accuracy"],
+            "best_single_model": best_single_name(res["folds"]),
             "routing_gain_over_best_single": (head["routing_accuracy"] - res["best_single_accuracy"]) if head else None,
+            "routing_gains": routing_gains(res["folds"]),
             "worst_fold_routing_gain": head.get("worst_fold_routing_gain"),
             "paper": res["methods"].get("paper"), "methods": res["methods"],
             "new_models": res["folds"][0]["new_models"], "folds": res["folds"]}

@@ -9,6 +9,7 @@ import numpy as np
 from tasks.operators.fitting import PoolData, fit_pool
 from tasks.operators.math import MethodSpec, Stats, unpack_upper
 from tasks.operators.serving import best_of, gate
+from tasks.operators.domain import near_floor
 from warehouse import operators as store
 
 log = logging.getLogger("taskspace.refresh")
@@ -47,7 +48,8 @@ def pool_data(con, encoder: str, units: list[store.Unit], need_rows: bool) -> tu
 
 def router_of(fit, units: list[store.Unit], extra: dict, base_rates: np.ndarray) -> dict:
     """The pool's served router from a fit: best single model (highest base rate), margin tuned on the
-    leave-one-out probabilities of the prompts every model answered, centroid and spread of the pool's prompts."""
+    leave-one-out probabilities of the prompts every model answered, centroid, spread and nearness floor
+    (tasks.operators.domain) of the pool's prompts."""
     V = extra["V"]
     P = np.full((len(V), len(units)), np.nan)
     Y = np.full_like(P, np.nan)
@@ -60,7 +62,8 @@ def router_of(fit, units: list[store.Unit], extra: dict, base_rates: np.ndarray)
     c = V.astype(np.float64).mean(0)
     spread = float(np.mean(V @ (c / max(np.linalg.norm(c), 1e-12))))
     return {"best_model": units[best][0], "margin": margin, "n_models": len(units),
-            "prior_version": fit.prior_version, "centroid": c, "spread": spread}
+            "prior_version": fit.prior_version, "centroid": c, "spread": spread,
+            "near_p01": near_floor(V)}
 
 
 def load_pools(con, encoder: str, specs: list[MethodSpec], todo: dict[str, dict[str, set]]) -> dict[str, dict]:

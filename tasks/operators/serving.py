@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from tasks.operators.math import Operator, sigmoid
+from tasks.operators.math import Eig, Operator, confidence, sigmoid
 
 MARGINS = np.round(np.arange(0.0, 0.3001, 0.01), 3)
 DEFAULT_MARGIN = 0.05   # a pool whose router was never tuned (fewer than 3 prompts answered by every model)
+EVIDENCE_LAM = 1.0      # evidence counts training prompts the same way for every model, whatever its own lambda
 
 
 def calibrated(S: np.ndarray, calib: np.ndarray) -> np.ndarray:
@@ -69,3 +70,11 @@ def gate(loo_p: np.ndarray, Y: np.ndarray, best: int) -> tuple[int, float]:
     label), tuned the same way wherever it is fitted."""
     ok = ~np.isnan(loo_p).any(1) & ~np.isnan(Y).any(1)
     return best, tune_margin(loo_p[ok], Y[ok], best)
+
+
+def evidence(X: np.ndarray, e: Eig) -> np.ndarray:
+    """Effective training prompts behind a prediction at each row of X: 1 / x'(G + 2I)^-1 x on G's kept
+    eigenspace (G: the Gram matrix of the prompts the model answered; about N for a prompt among N like it)."""
+    var, _ = confidence(X, e, EVIDENCE_LAM)
+    return 1.0 / np.maximum(var, 1e-300)
+

@@ -30,9 +30,13 @@ def resolve(configs: list[dict], encoder: str | None = None, method: str | None 
     rows = [c for c in configs
             if (encoder is None or c["encoder"] == encoder) and (method is None or c["method"] == method)]
     if not rows:
-        have = ", ".join(f"{c['encoder']}/{c['method']}" for c in configs) or "none"
-        raise ValueError(f"no operators for encoder={encoder or 'any'} method={method or 'any'} (have: {have}); "
-                         f"run `taskspace refresh` first")
+        if not configs:
+            raise ValueError("the warehouse has no operators yet: run `taskspace ingest results -f FORMAT PATH`, "
+                             "then `taskspace refresh`")
+        have = ", ".join(f"{c['encoder']}/{c['method']}" for c in configs)
+        asked = " ".join(f"--{k} {v}" for k, v in (("encoder", encoder), ("method", method)) if v)
+        raise ValueError(f"no operators for {asked} (the warehouse has {have}); leave the option out or run "
+                         f"`taskspace refresh` for that encoder")
     return min(rows, key=lambda c: (c["method"] != PREFERRED_METHOD, -c["n_models"], c["encoder"], c["method"]))
 
 

@@ -99,15 +99,15 @@ def place(sv: Serving, X: np.ndarray) -> tuple[list[str | None], list[dict]]:
 
 
 def support(sv: Serving, X: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(effective training prompts 1 / x'(G + 2 lam I)^-1 x, share of |x|^2 outside the kept eigenspace) per row and
-    model in COLS; NaN where the model has no matching statistics."""
+    """(evidence: effective training prompts behind the prediction (serving.evidence), share of |x|^2 outside the
+    kept eigenspace) per row and model in COLS; NaN where the model has no matching statistics."""
     sup = np.full((len(X), len(cols)), np.nan)
     out = np.full_like(sup, np.nan)
     for k, j in enumerate(cols):
         e = sv.eigs[j] if sv.eigs else None
         if e is not None:
-            var, outside = ops.confidence(X, e, sv.specs[j]["lam"])
-            sup[:, k], out[:, k] = 1.0 / np.maximum(var, 1e-300), np.where(outside < 1e-9, 0.0, outside)
+            _, outside = ops.confidence(X, e, serve.EVIDENCE_LAM)
+            sup[:, k], out[:, k] = serve.evidence(X, e), np.where(outside < 1e-9, 0.0, outside)
     return sup, out
 
 
@@ -175,7 +175,7 @@ def frontier(acc: np.ndarray, cost: np.ndarray) -> np.ndarray:
 def rank_rows(sv: Serving, X: np.ndarray, chars: np.ndarray, cols: np.ndarray, top: int | None = None,
               max_cost: float | None = None, margin: float = 0.95, pool: str | None = None) -> list[dict]:
     """Per row of X: the routed model (POOL's gate, as evaluated), the models in COLS ranked by predicted success
-    (with support, outside share and expected cost), those over MAX_COST (or of unknown cost, when it is given)
+    (with evidence, outside share and expected cost), those over MAX_COST (or of unknown cost, when it is given)
     left out, and the cheapest within MARGIN."""
     S, P = predict(sv, X, cols)
     pick, gate = routed(sv, P, cols, pool) if pool and pool != "all" else (np.argmax(P, axis=1), {"gated": False})
@@ -186,7 +186,7 @@ def rank_rows(sv: Serving, X: np.ndarray, chars: np.ndarray, cols: np.ndarray, t
         keep = np.ones(len(cols), bool) if max_cost is None else np.nan_to_num(C[i], nan=np.inf) <= max_cost
         order = sorted(np.flatnonzero(keep), key=lambda k: (-P[i, k], sv.models[cols[k]]))
         rows = [{"rank": r + 1, "model_id": sv.models[cols[k]], "p_correct": float(P[i, k]),
-                 "score": float(S[i, k]), "support": _num(sup[i, k]), "outside": _num(out[i, k]),
+                 "score": float(S[i, k]), "evidence": _num(sup[i, k]), "outside": _num(out[i, k]),
                  "expected_cost_usd": _num(C[i, k]), "pool": sv.pool_of[cols[k]]}
                 for r, k in enumerate(order)]
         cheap = cheapest_within(P[i, order], C[i, order], margin) if order else None
