@@ -83,6 +83,17 @@ def test_prompt_text_category_and_answer_of_an_old_run(loaded):
     assert (category, answer) == ("mmlu_stem", "1")
 
 
+def test_an_old_run_takes_only_its_own_model_args_files_from_a_shared_folder(con, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(REAL / "v0.4.0_routellm" / "llama_mmlu", run)
+    other = next((REAL / "v0.4.0_routellm" / "metamath_mmlu").glob("*.jsonl"))
+    shutil.copy(other, run / other.name)             # the same task, another model's samples, same folder
+    out = ingest(con, run)
+    assert (out["loaded"], out["rows_new"]) == (1, 100)
+    acc = con.execute("SELECT avg(correct::INT) FROM results").fetchone()[0]
+    assert abs(acc - harness_value("v0.4.0_routellm/llama_mmlu", "mmlu_abstract_algebra", "acc,none")) < 1e-9
+
+
 def test_an_lfs_pointer_instead_of_a_samples_file_is_rejected_with_its_name(con, tmp_path):
     run = tmp_path / "run"
     shutil.copytree(REAL / "v0.4.13_errorbars" / "sshleifer__tiny-gpt2", run)

@@ -45,11 +45,17 @@ def lfs_pointer(blob: bytes) -> str | None:
 
 
 def _task_of(name: str, results: dict, old: bool) -> str | None:
-    """The task a samples file holds: from samples_<task>_<ts>, or the longest known task ending an old name."""
+    """The task a samples file holds: from samples_<task>_<ts>; before 0.4.3 from <model_args>_<task>.jsonl,
+    the harness's name for this run's model_args (another model's file in the folder is not this run's)."""
     if not old:
         m = SAMPLES_RE.search(name)
         return m.group("task") if m else None
-    known = [t for key in ("configs", "results") if isinstance(results.get(key), dict) for t in results[key]]
+    known = {t for key in ("configs", "results") if isinstance(results.get(key), dict) for t in results[key]}
+    args = results.get("config", {}).get("model_args") if isinstance(results.get("config"), dict) else None
+    if isinstance(args, str):
+        prefix = re.sub("/|=", "__", args) + "_"
+        task = name[len(prefix):-len(".jsonl")] if name.startswith(prefix) else None
+        return task if task in known else None
     ends = [t for t in known if isinstance(t, str) and name.endswith(f"_{t}.jsonl")]
     return max(ends, key=len) if ends else None
 
