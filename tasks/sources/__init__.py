@@ -15,7 +15,7 @@ from tasks.sources.redact import public_url, reveal
 # format -> (parser, glob patterns for files inside a directory)
 FORMATS = {
     "mmlu-pro": (mmlu_pro.parse, ("model_outputs_*shots.zip",)),
-    "lm-eval": (lm_eval.parse, ("results_*.json",)),
+    "lm-eval": (lm_eval.parse, ("results_*.json", lm_eval.OLD_RESULTS)),
     "routerbench": (routerbench.parse, ("*.csv", "*.pkl", "*.pickle")),
     "long": (long.parse, ("*.parquet", "*.csv", "*.jsonl", "*.ndjson")),
 }
@@ -35,14 +35,13 @@ def _file_item(path: Path) -> SourceItem:
 
 
 def _lm_eval_item(results_path: Path) -> SourceItem:
-    """One lm-eval run: a results_<ts>.json and the samples_*_<ts>.jsonl files beside it."""
-    m = lm_eval.RESULTS_RE.search(results_path.name)
-    if not m:
+    """One lm-eval run: a results_<ts>.json (or results.json) and the samples files of that run beside it."""
+    if not lm_eval.is_results(results_path.name):
         raise InputError(f"{results_path}: not an lm-eval run (expected a results_<timestamp>.json file or its folder)")
-    ts = m.group("ts")
 
     def fetch_run():
-        files = [results_path, *sorted(results_path.parent.glob(f"samples_*_{ts}.jsonl"))]
+        files = [results_path, *sorted(p for p in results_path.parent.iterdir()
+                                       if p.is_file() and lm_eval.run_member(results_path.name, p.name))]
         return {f.name: f.read_bytes() for f in files}
     return SourceItem(str(results_path), fetch_run)
 
@@ -87,10 +86,8 @@ def _github_items(fmt: str, files: list[github.RemoteFile]) -> list[SourceItem]:
     for f in (f for f in files if _wanted(fmt, f.name)):
         group = [f]
         if fmt == "lm-eval":
-            ts = lm_eval.RESULTS_RE.search(f.name).group("ts")
             folder = posixpath.dirname(f.path)
-            group += [g for g in files if posixpath.dirname(g.path) == folder
-                      and g.name.startswith("samples_") and g.name.endswith(f"_{ts}.jsonl")]
+            group += [g for g in files if posixpath.dirname(g.path) == folder and lm_eval.run_member(f.name, g.name)]
         remote = group[0].sha if len(group) == 1 else hashlib.sha1(
             "".join(f"{g.name}\0{g.sha}\n" for g in sorted(group, key=lambda g: g.name)).encode()).hexdigest()
         items.append(SourceItem(public_url(f.download_url),

@@ -1,18 +1,29 @@
-"""Parser for lm-evaluation-harness output runs: results_<ts>.json + samples_<task>_<ts>.jsonl."""
+"""Parser for lm-evaluation-harness runs (--log_samples) of every version: one canonical row per (task, document).
+
+The rules (README, "lm-eval"): benchmark = the task of the samples file (a group's subtask, so per-task
+accuracy is the harness's own); label = the task config's first listed metric present in the sample, else
+the first metric its results report, else the sample's own `metrics`, else METRIC_PREFERENCE; of several
+filters per document (gsm8k: strict-match, flexible-extract) the one the results report first for that
+metric, so our accuracy is the number the harness printed for it. Files without a `filter` field
+(before 0.4.5) list the filters one after the other: the first row of each document is kept.
+Prompt identity: `<doc_id>-<16 hex of doc_hash>`, the hash computed as the harness does where absent.
+"""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 
 from tasks.sources import limits, values
 from tasks.sources.base import InputError, Parsed, Rejected, canonical_frame
 from tasks.sources.labels import to_label
-from tasks.sources.tables import jsonl_lines
+from tasks.sources.lm_eval_run import (OLD_RESULTS, RESULTS_RE, SAMPLES_RE, is_results, lfs_pointer, run_member,
+                                       sample_records, split_run)
 
-RESULTS_RE = re.compile(r"results_(?P<ts>.+)\.json$")
-SAMPLES_RE = re.compile(r"samples_(?P<task>.+)_(?P<ts>\d{4}-\d{2}-\d{2}T[\d\-.:]+)\.jsonl$")
-# When a task's config names no usable metric: the leaderboard's labels, in this order.
 METRIC_PREFERENCE = ("acc_norm", "acc", "exact_match", "prompt_level_strict_acc", "em", "pass@1", "correct")
 TEXT_FIELDS = ("question", "Question", "problem", "prompt", "input", "query", "goal", "sentence", "ctx", "text")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+__all__ = ["OLD_RESULTS", "RESULTS_RE", "SAMPLES_RE", "is_results", "run_member", "parse", "doc_key"]
 
 
 def _object(results: dict, key: str, uri: str) -> dict:
@@ -26,13 +37,19 @@ def _object(results: dict, key: str, uri: str) -> dict:
 
 
 def model_name(results: dict, uri: str) -> str:
-    """The evaluated model: results' model_name, else pretrained= in config.model_args (InputError if neither)."""
+    """The evaluated model: model_name, else pretrained=/model= of config.model_args (text or object), else
+    model_name_sanitized; InputError if none."""
     if isinstance(results.get("model_name"), str) and results["model_name"].strip():
         return values.text(results["model_name"], "model_name", 512).strip()
     args = _object(results, "config", uri).get("model_args") or ""
-    m = re.search(r"pretrained=([^,]+)", args if isinstance(args, str) else "")
-    if m:
-        return values.text(m.group(1), "pretrained", 512).strip()
+    if isinstance(args, dict):
+        found = next((args[k] for k in ("pretrained", "model") if isinstance(args.get(k), str)), None)
+    else:
+        m = re.search(r"(?:^|,)\s*(?:pretrained|model)=([^,]+)", args if isinstance(args, str) else "")
+        found = m.group(1) if m else None
+    found = found or results.get("model_name_sanitized")
+    if isinstance(found, str) and found.strip():
+        return values.text(found, "model_name", 512).strip()
     raise InputError(f"{uri}: the results file names no model (no model_name, no pretrained= in "
                      f"config.model_args)")
 
@@ -42,15 +59,44 @@ def _task_config(task: str, results: dict) -> dict:
     return cfg if isinstance(cfg, dict) else {}
 
 
+def _reported(task: str, results: dict) -> list[tuple[str, str]]:
+    """(metric, filter) of each value the results file reports for TASK, in its order (stderr left out)."""
+    entry = (results.get("results") or {}).get(task)
+    keys = [k for k in entry if isinstance(k, str)] if isinstance(entry, dict) else []
+    pairs = [tuple(k.split(",", 1)) for k in keys if "," in k]
+    return [(m, f) for m, f in pairs if not m.endswith("_stderr")]
+
+
 def choose_metric(task: str, results: dict, sample: dict) -> str | None:
-    """The per-sample metric used as the label: the task config's first listed metric present, else the preference list."""
-    cfg = _task_config(task, results)
-    listed = cfg.get("metric_list") if isinstance(cfg.get("metric_list"), list) else []
-    listed = [m.get("metric") for m in listed if isinstance(m, dict)]
-    for m in [*listed, *METRIC_PREFERENCE]:
+    """The per-sample metric used as the label (see the module rules)."""
+    listed = _task_config(task, results).get("metric_list")
+    listed = [m.get("metric") for m in listed if isinstance(m, dict)] if isinstance(listed, list) else []
+    own = sample.get("metrics") if isinstance(sample.get("metrics"), list) else []
+    for m in [*listed, *(m for m, _ in _reported(task, results)), *own, *METRIC_PREFERENCE]:
         if isinstance(m, str) and m in sample:
             return m
     return None
+
+
+def choose_filter(task: str, results: dict, metric: str | None, sample: dict) -> str | None:
+    """The filter whose rows are kept: the first the results report for METRIC, else the config's first, else
+    this sample's; None when samples carry no `filter` field (then the first row of each document is kept)."""
+    if not isinstance(sample.get("filter"), str):
+        return None
+    for m, f in _reported(task, results):
+        if m == metric:
+            return f
+    listed = _task_config(task, results).get("filter_list")
+    first = listed[0] if isinstance(listed, list) and listed else None
+    return first["name"] if isinstance(first, dict) and isinstance(first.get("name"), str) else sample["filter"]
+
+
+def doc_key(sample: dict) -> str:
+    """The document's sha256: its doc_hash (lm-eval >= 0.4.5), else computed as the harness computes it."""
+    h = sample.get("doc_hash")
+    if isinstance(h, str) and _HEX64.fullmatch(h):
+        return h
+    return hashlib.sha256(json.dumps(sample.get("doc"), indent=2, ensure_ascii=False).encode()).hexdigest()
 
 
 def prompt_text(sample: dict) -> str | None:
@@ -70,23 +116,16 @@ def prompt_text(sample: dict) -> str | None:
     return ctx if isinstance(ctx, str) and ctx.strip() else None
 
 
-def split_run(blobs: dict[str, bytes], uri: str) -> tuple[dict, dict[str, bytes]]:
-    """The parsed results JSON and the samples files {task: bytes} of one run."""
-    res = [n for n in blobs if RESULTS_RE.search(n.rsplit("/", 1)[-1])]
-    if len(res) != 1:
-        raise InputError(f"{uri}: expected one results_*.json in the run, found {len(res)}")
-    results = limits.load_json(blobs[res[0]], uri, res[0])
-    if not isinstance(results, dict):
-        raise InputError(f"{uri}: {res[0]} is not a JSON object")
-    _object(results, "configs", uri)
-    samples = {}
-    for n, b in blobs.items():
-        m = SAMPLES_RE.search(n.rsplit("/", 1)[-1])
-        if m:
-            samples[m.group("task")] = b
-    if not samples:
-        raise InputError(f"{uri}: no samples_<task>_<timestamp>.jsonl files (run lm-eval with --log_samples)")
-    return results, samples
+def _category(task: str, results: dict, doc: dict) -> str | None:
+    """The doc's own category, else the task config's group, else the group listing TASK, else TASK."""
+    if isinstance(doc.get("category"), str):
+        return values.optional_text(doc["category"], "category")
+    group = _task_config(task, results).get("group")
+    group = group[0] if isinstance(group, list) and group else group
+    if isinstance(group, str):
+        return group
+    parents = results.get("group_subtasks") if isinstance(results.get("group_subtasks"), dict) else {}
+    return next((g for g, subs in parents.items() if isinstance(subs, list) and task in subs), task)
 
 
 def _row(task: str, s, results: dict, model: str, metric: str | None) -> dict:
@@ -104,29 +143,46 @@ def _row(task: str, s, results: dict, model: str, metric: str | None) -> dict:
     if label is None:
         raise values.BadValue(f"{metric}={s.get(metric)!r:.60} is not 0/1")
     doc = s.get("doc") if isinstance(s.get("doc"), dict) else {}
-    group = _task_config(task, results).get("group")
     return {
-        "model": model, "benchmark": task, "item_id": values.item_id(s["doc_id"], "doc_id"),
-        "text": values.text(text, "prompt"),
-        "category": values.optional_text(doc["category"], "category") if isinstance(doc.get("category"), str)
-        else group if isinstance(group, str) else task,
+        "model": model, "benchmark": task,
+        "item_id": f"{values.item_id(s['doc_id'], 'doc_id')}-{doc_key(s)[:16]}",
+        "text": values.text(text, "prompt"), "category": _category(task, results, doc),
         "answer": None if s.get("target") is None else values.unicode_text(str(s["target"]), "target"),
         "correct": label, "metric": metric, "score": float(label),
     }
 
 
 def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
-    """Canonical rows for every sample of every task in one lm-eval run; positions count lines across tasks."""
+    """Canonical rows for every kept sample of every task in one lm-eval run; positions count records across
+    tasks. A samples file that is a Git LFS pointer is one rejected record naming the file."""
     results, samples = split_run(blobs, uri)
     model = model_name(results, uri)
     rows, rejected, pos = [], [], 0
     for task in sorted(samples):
-        metric = None
-        for s, raw in jsonl_lines(samples[task]):
+        name, blob = samples[task]
+        pointer = lfs_pointer(blob)
+        if pointer:
+            rejected.append(Rejected(pos, f"{task}: {name} is {pointer}", blob[:2000].decode("utf-8", "replace")))
+            pos += 1
+            continue
+        metric = kept = None
+        seen: set = set()
+        for s, raw in sample_records(blob, uri, name):
             here, pos = pos, pos + 1
             limits.check_records(pos, uri)
-            if metric is None and isinstance(s, dict) and "doc_id" in s:
-                metric = choose_metric(task, results, s)
+            if isinstance(s, dict) and "doc_id" in s:
+                if metric is None:
+                    metric = choose_metric(task, results, s)
+                    kept = choose_filter(task, results, metric, s)
+                if kept is not None and s.get("filter") != kept:
+                    continue                      # the same document under another filter
+                doc_id = repr(s["doc_id"])
+                if doc_id in seen and kept is None:
+                    continue                      # before 0.4.5: the next filter's row of this document
+                if doc_id in seen:
+                    rejected.append(Rejected(here, f"{task}: doc_id {s['doc_id']!r:.40} repeated", raw))
+                    continue
+                seen.add(doc_id)
             try:
                 rows.append(_row(task, s, results, model, metric))
             except values.BadValue as exc:
