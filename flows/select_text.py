@@ -85,6 +85,10 @@ def select_text(out: dict) -> str:
             if c:
                 lines.append(f"cheapest within {c['margin']:.0%} of the best: {c['model_id']} "
                              f"({c['predicted_accuracy']:.3f}, {_fmt(c.get('mean_cost_usd', c.get('expected_cost_usd')), '.2e')} USD)")
+        ex = b.get("excluded") or {}
+        if ex.get("over_max_cost") or ex.get("unknown_cost"):
+            lines.append(f"--max-cost left out {ex.get('over_max_cost', 0)} model(s) that cost more and "
+                         f"{ex.get('unknown_cost', 0)} of unknown cost")
         lines += table_lines(b["models"])
         if len({r.get("pool") for r in b["models"]}) > 1:
             lines.append(CROSS_POOL)

@@ -78,7 +78,8 @@ def test_publish_before_any_refresh_is_one_line_and_starts_no_prefect(db_path):
                           capture_output=True, text=True, cwd=REPO, timeout=120)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.strip().splitlines() == [
-        "error: no operators for encoder=any method=any (have: none); run `taskspace refresh` first"]
+        "error: the warehouse has no operators yet: run `taskspace refresh` (after `taskspace ingest results -f "
+        "FORMAT PATH` if it has no results)"]
 
 
 def test_global_db_before_or_after_the_subcommand_and_version(db_path):

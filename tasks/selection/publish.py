@@ -31,8 +31,8 @@ def resolve(configs: list[dict], encoder: str | None = None, method: str | None 
             if (encoder is None or c["encoder"] == encoder) and (method is None or c["method"] == method)]
     if not rows:
         if not configs:
-            raise ValueError("the warehouse has no operators yet: run `taskspace ingest results -f FORMAT PATH`, "
-                             "then `taskspace refresh`")
+            raise ValueError("the warehouse has no operators yet: run `taskspace refresh` (after `taskspace ingest "
+                             "results -f FORMAT PATH` if it has no results)")
         have = ", ".join(f"{c['encoder']}/{c['method']}" for c in configs)
         asked = " ".join(f"--{k} {v}" for k, v in (("encoder", encoder), ("method", method)) if v)
         raise ValueError(f"no operators for {asked} (the warehouse has {have}); leave the option out or run "

@@ -178,13 +178,14 @@ def rank_rows(sv: Serving, X: np.ndarray, chars: np.ndarray, cols: np.ndarray, t
     (with evidence, outside share and expected cost), those over MAX_COST (or of unknown cost, when it is given)
     left out, and the cheapest within MARGIN."""
     S, P = predict(sv, X, cols)
-    pick, gate = routed(sv, P, cols, pool) if pool and pool != "all" else (np.argmax(P, axis=1), {"gated": False})
+    gated = bool(pool and pool != "all")
     sup, out = support(sv, X, cols)
     C = expected_cost(sv, chars, cols)
     ranked = []
     for i in range(len(X)):
         keep = np.ones(len(cols), bool) if max_cost is None else np.nan_to_num(C[i], nan=np.inf) <= max_cost
-        order = sorted(np.flatnonzero(keep), key=lambda k: (-P[i, k], sv.models[cols[k]]))
+        kept = np.flatnonzero(keep)
+        order = sorted(kept, key=lambda k: (-P[i, k], sv.models[cols[k]]))
         rows = [{"rank": r + 1, "model_id": sv.models[cols[k]], "p_correct": float(P[i, k]),
                  "score": float(S[i, k]), "evidence": _num(sup[i, k]), "outside": _num(out[i, k]),
                  "expected_cost_usd": _num(C[i, k]), "pool": sv.pool_of[cols[k]]}
@@ -193,7 +194,13 @@ def rank_rows(sv: Serving, X: np.ndarray, chars: np.ndarray, cols: np.ndarray, t
         excluded = {} if max_cost is None else {
             "over_max_cost": int((np.nan_to_num(C[i], nan=-1.0) > max_cost).sum()),
             "unknown_cost": int(np.isnan(C[i]).sum())}
-        ranked.append({"routed_model": sv.models[cols[pick[i]]], "routed_p_correct": float(P[i, pick[i]]),
+        pick, gate = None, {"gated": False}
+        if len(kept):   # the pool's gate among the models the filters kept (the same gate the evaluation scored)
+            k, gate = routed(sv, P[i:i + 1, kept], cols[kept], pool) if gated else \
+                (np.argmax(P[i:i + 1, kept], axis=1), {"gated": False})
+            pick = int(kept[k[0]])
+        ranked.append({"routed_model": None if pick is None else sv.models[cols[pick]],
+                       "routed_p_correct": None if pick is None else float(P[i, pick]),
                        "gate": gate, "models": rows[:top] if top else rows, "excluded": excluded,
                        "cheapest_within_margin": None if cheap is None else {"margin": margin, **rows[cheap]}})
     return ranked
