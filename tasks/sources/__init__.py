@@ -21,6 +21,8 @@ FORMATS = {
 }
 # The folder a bare repository URL (https://github.com/OWNER/REPO) lists for a format.
 REPO_FOLDERS = {"mmlu-pro": "eval_results"}
+# The files of the per-subject MMLU-Pro layout (<MODEL>/<subject>_result.json): one item per folder.
+SUBJECT_FILES = "*_result.json"
 
 
 def parser_for(fmt: str):
@@ -47,6 +49,24 @@ def _lm_eval_item(results_path: Path) -> SourceItem:
     return SourceItem(str(results_path), fetch_run)
 
 
+def _subjects_item(folder: Path) -> SourceItem:
+    """One MMLU-Pro per-subject folder: its <subject>_result.json files, named '<folder>/<file>' (summaries stay out)."""
+    def fetch_folder():
+        return {f"{folder.name}/{f.name}": f.read_bytes() for f in sorted(folder.glob(SUBJECT_FILES)) if f.is_file()}
+    return SourceItem(str(folder), fetch_folder)
+
+
+def _mmlu_pro_items(path: Path) -> list[SourceItem]:
+    """Every model_outputs_*shots.zip under PATH, and every folder holding <subject>_result.json files (one item each)."""
+    if path.is_file():
+        if fnmatch.fnmatch(path.name, SUBJECT_FILES):
+            raise InputError(f"{path}: one subject of a per-subject MMLU-Pro folder; give the folder {path.parent}")
+        return [_file_item(path)]
+    zips = [_file_item(p) for p in path.rglob(FORMATS["mmlu-pro"][1][0]) if p.is_file()]
+    folders = sorted({p.parent for p in path.rglob(SUBJECT_FILES) if p.is_file()})
+    return sorted(zips + [_subjects_item(f) for f in folders], key=lambda it: it.uri)
+
+
 def list_items(fmt: str, source: str) -> list[SourceItem]:
     """The items a SOURCE (file, directory or http(s) URL) holds for a format, in a stable order."""
     parser_for(fmt)
@@ -59,6 +79,8 @@ def list_items(fmt: str, source: str) -> list[SourceItem]:
     path = Path(source)
     if not path.exists():
         raise InputError(f"{source}: no such file or directory")
+    if fmt == "mmlu-pro":
+        return _mmlu_pro_items(path)
     make = _lm_eval_item if fmt == "lm-eval" else _file_item
     if path.is_file():
         return [make(path)]
@@ -82,8 +104,9 @@ def _url_items(fmt: str, url: str) -> list[SourceItem]:
 
 
 def _github_items(fmt: str, files: list[github.RemoteFile]) -> list[SourceItem]:
-    """One item per wanted file (per run for lm-eval); item.sha256 carries the remote git blob sha(s)."""
-    items = []
+    """One item per wanted file (per run for lm-eval, per subject folder for mmlu-pro); item.sha256 carries the
+    remote git blob sha(s)."""
+    items = _github_subject_items(files) if fmt == "mmlu-pro" else []
     for f in (f for f in files if _wanted(fmt, f.name)):
         group = [f]
         if fmt == "lm-eval":
@@ -91,10 +114,29 @@ def _github_items(fmt: str, files: list[github.RemoteFile]) -> list[SourceItem]:
             folder = posixpath.dirname(f.path)
             group += [g for g in files if posixpath.dirname(g.path) == folder
                       and g.name.startswith("samples_") and g.name.endswith(f"_{ts}.jsonl")]
-        remote = group[0].sha if len(group) == 1 else hashlib.sha1(
-            "".join(f"{g.name}\0{g.sha}\n" for g in sorted(group, key=lambda g: g.name)).encode()).hexdigest()
+        remote = group[0].sha if len(group) == 1 else _group_sha(group)
         items.append(SourceItem(public_url(f.download_url),
                                 lambda group=group: {g.name: github.download(g) for g in group}, remote))
+    return items
+
+
+def _group_sha(group: list[github.RemoteFile]) -> str:
+    """One remote sha for a group of files (sha1 of their sorted name + git blob sha lines)."""
+    return hashlib.sha1("".join(f"{g.name}\0{g.sha}\n" for g in sorted(group, key=lambda g: g.name)).encode()).hexdigest()
+
+
+def _github_subject_items(files: list[github.RemoteFile]) -> list[SourceItem]:
+    """One item per remote folder of <subject>_result.json files, named as a local folder item names them."""
+    folders: dict[str, list[github.RemoteFile]] = {}
+    for f in files:
+        if fnmatch.fnmatch(f.name, SUBJECT_FILES):
+            folders.setdefault(posixpath.dirname(f.path), []).append(f)
+    items = []
+    for folder, group in sorted(folders.items()):
+        model = posixpath.basename(folder)
+        items.append(SourceItem(public_url(posixpath.dirname(group[0].download_url)),
+                                lambda group=group, model=model: {f"{model}/{g.name}": github.download(g) for g in group},
+                                _group_sha(group)))
     return items
 
 
