@@ -3,7 +3,6 @@ per folder, correct = pred == answer (a null pred is wrong), a revised answer is
 folder and a zip of the same records give the same results."""
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import zipfile

@@ -7,8 +7,9 @@ import posixpath
 import urllib.parse
 from pathlib import Path
 
-from tasks.sources import github, limits, lm_eval, long, mmlu_pro, routerbench
+from tasks.sources import github, limits, lm_eval, long, mmlu_pro, routerbench, score_matrix
 from tasks.sources.base import InputError, Parsed, Rejected, SourceItem, checksum
+from tasks.sources.labels import DEFAULT_THRESHOLD, threshold_of
 from tasks.sources.http import FetchError, fetch
 from tasks.sources.redact import public_url, reveal
 
@@ -18,7 +19,10 @@ FORMATS = {
     "lm-eval": (lm_eval.parse, ("results_*.json",)),
     "routerbench": (routerbench.parse, ("*.csv", "*.pkl", "*.pickle")),
     "long": (long.parse, ("*.parquet", "*.csv", "*.jsonl", "*.ndjson")),
+    "score-matrix": (score_matrix.parse, ("*.json", "*.csv")),
 }
+# Formats of graded scores in [0, 1]: their parsers take the correct threshold (labels.correct_at).
+GRADED = {"routerbench", "score-matrix"}
 # The folder a bare repository URL (https://github.com/OWNER/REPO) lists for a format.
 REPO_FOLDERS = {"mmlu-pro": "eval_results"}
 # The files of the per-subject MMLU-Pro layout (<MODEL>/<subject>_result.json): one item per folder.
@@ -30,6 +34,33 @@ def parser_for(fmt: str):
     if fmt not in FORMATS:
         raise ValueError(f"unknown results format {fmt!r}; known: {', '.join(FORMATS)}")
     return FORMATS[fmt][0]
+
+
+def parse_item(fmt: str, blobs: dict[str, bytes], uri: str, threshold: float | None = None) -> Parsed:
+    """Parse one item's blobs; a graded format counts score >= THRESHOLD as correct (DEFAULT_THRESHOLD if None)."""
+    parser = parser_for(fmt)
+    return parser(blobs, uri, threshold=threshold) if fmt in GRADED else parser(blobs, uri)
+
+
+def _non_default(fmt: str, threshold: float | None) -> float | None:
+    """The threshold when it changes what a load of FMT holds (a graded format, not the default), else None."""
+    cut = threshold_of(threshold)
+    return cut if fmt in GRADED and cut != DEFAULT_THRESHOLD else None
+
+
+def item_checksum(fmt: str, blobs: dict[str, bytes], threshold: float | None = None) -> str:
+    """The checksum a load records: of the blobs, and of a non-default threshold for a graded format (so that
+    changing the threshold re-reads the input; the default keeps the plain checksum of earlier loads)."""
+    cut = _non_default(fmt, threshold)
+    return checksum(blobs) if cut is None else checksum({**blobs, "\0correct_threshold": repr(cut).encode()})
+
+
+def remote_key(fmt: str, remote_sha: str | None, threshold: float | None = None) -> str | None:
+    """The remote sha a load remembers for a live item, with a non-default threshold folded in as in item_checksum."""
+    cut = _non_default(fmt, threshold)
+    if remote_sha is None or cut is None:
+        return remote_sha
+    return hashlib.sha1(f"{remote_sha}\0correct_threshold={cut!r}".encode()).hexdigest()
 
 
 def _file_item(path: Path) -> SourceItem:
@@ -157,4 +188,5 @@ def _lm_eval_run_from_url(url: str) -> dict[str, bytes]:
     return blobs
 
 
-__all__ = ["FORMATS", "InputError", "Parsed", "Rejected", "SourceItem", "checksum", "list_items", "parser_for"]
+__all__ = ["FORMATS", "GRADED", "InputError", "Parsed", "Rejected", "SourceItem", "checksum", "item_checksum",
+           "list_items", "parse_item", "parser_for", "remote_key"]
