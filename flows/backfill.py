@@ -30,11 +30,11 @@ def backfill(db: str | None = None, config: str | None = None, from_date: date |
     chosen = pick_sources(cfg, sources)
     params = {"from": from_date, "to": to_date, "sources": [s.name for s in chosen]}
     with flow_run_record(db, "backfill", params, run_id, flow_run.get_id()) as run_id:
-        return reingest(config, db, chosen, from_date, to_date, run_id)
+        return reingest(config, db, chosen, from_date, to_date, run_id, cfg.ingest.correct_threshold)
 
 
 def reingest(config: str | None, db: str, chosen: list, from_date: date | None, to_date: date | None,
-             run_id: int) -> dict:
+             run_id: int, threshold: float | None = None) -> dict:
     """Re-read the chosen sources' inputs in the range, refit once, close the run's row with the counts."""
     logger = get_run_logger()
     steps: dict[str, dict] = {}
@@ -48,7 +48,7 @@ def reingest(config: str | None, db: str, chosen: list, from_date: date | None, 
             continue
         items, missing = expand_sources(src.format, [src.location])
         items = [it for it in items if in_range(it, from_date, to_date)]
-        futures = [ingest_file.submit(db, src.format, it, True) for it in items]
+        futures = [ingest_file.submit(db, src.format, it, True, threshold) for it in items]
         summaries = list(missing)
         for it, fut in zip(items, futures):
             fut.wait()

@@ -14,8 +14,12 @@ from flows.cli_app import State, app, emit, ingest_app, run  # noqa: F401  (run:
 @ingest_app.command("results")
 def ingest_results_cmd(
     sources: list[str] = typer.Argument(..., help="Files, directories or http(s) URLs."),
-    fmt: str = typer.Option(..., "--format", "-f", help="mmlu-pro | lm-eval | routerbench | long"),
+    fmt: str = typer.Option(..., "--format", "-f", help="mmlu-pro | lm-eval | routerbench | long | score-matrix"),
     force: bool = typer.Option(False, help="Re-read inputs even when their checksum is unchanged."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", min=1e-9, max=1.0,
+                                              help="Graded formats (routerbench, score-matrix): a score counts as "
+                                              "correct when >= this (default 0.5; taskspace.toml [ingest] "
+                                              "correct_threshold for `taskspace run`)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts."),
 ):
     """Ingest per-question results; unchanged inputs are skipped, bad ones fail alone."""
@@ -37,7 +41,7 @@ def ingest_results_cmd(
             summaries = [record_failure(con, source=fmt, uri=m.uri, sha256=None, error=m.error,
                                         started_at=utcnow()) for m in missing]
         # each input: fetched and parsed with no connection held, then written in its own short transaction
-        summaries += [ingest_item(target, fmt, it, force=force) for it in items]
+        summaries += [ingest_item(target, fmt, it, force=force, threshold=threshold) for it in items]
         with using(target) as con:
             out = totals(summaries)
             out["warehouse"] = dict(zip(("models", "prompts", "results"),

@@ -13,7 +13,7 @@ from tasks.sources import SourceItem
 from warehouse import connect
 from warehouse.loads import LoadSummary, record_failure, utcnow
 
-ResultsFormat = Literal["mmlu-pro", "lm-eval", "routerbench", "long"]
+ResultsFormat = Literal["mmlu-pro", "lm-eval", "routerbench", "long", "score-matrix"]
 
 
 class LoadFailed(RuntimeError):
@@ -21,9 +21,9 @@ class LoadFailed(RuntimeError):
 
 
 @task(name="ingest-file", task_run_name="ingest {fmt} {item.uri}", cache_policy=NO_CACHE)
-def ingest_file(db: str, fmt: str, item: SourceItem, force: bool = False) -> dict:
+def ingest_file(db: str, fmt: str, item: SourceItem, force: bool = False, threshold: float | None = None) -> dict:
     """Load one input into the warehouse; raises LoadFailed (after logging it in loads) when it fails."""
-    summary = ingest_item(db, fmt, item, force=force)   # the file is open only for the checks and the write
+    summary = ingest_item(db, fmt, item, force=force, threshold=threshold)   # the file is open only for the checks and the write
     if summary.status == "failed":
         raise LoadFailed(summary.error)
     return summary.as_dict()
@@ -31,8 +31,9 @@ def ingest_file(db: str, fmt: str, item: SourceItem, force: bool = False) -> dic
 
 @flow(name="ingest_results", log_prints=True)
 def ingest_results(format: ResultsFormat, sources: list[str], db: str = "taskspace.duckdb",
-                   force: bool = False) -> dict:
-    """Counts of ingesting every input of SOURCES (files, dirs, URLs); the run fails if any input failed, after the rest load."""
+                   force: bool = False, threshold: float | None = None) -> dict:
+    """Counts of ingesting every input of SOURCES (files, dirs, URLs); the run fails if any input failed, after the rest load.
+    THRESHOLD: graded formats count score >= it as correct (None: 0.5, tasks/sources/labels.py)."""
     logger = get_run_logger()
     items, missing = expand_sources(format, sources)
     with connect(db) as con:
@@ -40,7 +41,7 @@ def ingest_results(format: ResultsFormat, sources: list[str], db: str = "taskspa
             record_failure(con, source=format, uri=m.uri, sha256=None, error=m.error, started_at=utcnow())
     summaries = list(missing)
     for it in items:   # one after the other: while one is fetched and parsed no connection is open, so readers in
-        state = ingest_file(db, format, it, force, return_state=True)   # other processes get in between
+        state = ingest_file(db, format, it, force, threshold, return_state=True)   # other processes get in between
         if state.is_completed():
             summaries.append(LoadSummary(**state.result()))
         else:

@@ -43,7 +43,8 @@ def run_steps(cfg, config: str | None, db: str, run_id: int) -> dict:
     for src in cfg.sources:
         location = hide(src.location)   # Prefect (parameters, task names, its database) sees no secret
         if src.kind == "results":
-            state = ingest_results(format=src.format, sources=[location], db=db, return_state=True)
+            state = ingest_results(format=src.format, sources=[location], db=db,
+                                   threshold=cfg.ingest.correct_threshold, return_state=True)
         else:
             state = ingest_releases(format=src.format, source=location, db=db, since=src.since,
                                     return_state=True)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-RESULTS_FORMATS = ("mmlu-pro", "lm-eval", "routerbench", "long")
+RESULTS_FORMATS = ("mmlu-pro", "lm-eval", "routerbench", "long", "score-matrix")
 RELEASES_FORMATS = ("hub-api", "open-llm-leaderboard")
 
 
@@ -50,12 +50,19 @@ class OperatorSettings(BaseModel):
                                else "")
 
 
+class IngestSettings(BaseModel):
+    """How results are read: the score from which a graded score (routerbench, score-matrix) counts as correct."""
+    model_config = ConfigDict(extra="forbid")
+    correct_threshold: float = Field(0.5, gt=0, le=1)   # correct = score >= this (tasks/sources/labels.py)
+
+
 class PipelineConfig(BaseModel):
     """Everything `taskspace run` needs."""
     model_config = ConfigDict(extra="forbid")
     db: str = "taskspace.duckdb"
     out: str = "out/selection"
     operators: OperatorSettings = OperatorSettings()
+    ingest: IngestSettings = IngestSettings()
     evaluate_split: Literal["id", "id-cv", "loo-category", "new-models"] = "id"
     sources: list[SourceConfig] = []
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from tasks.sources import InputError, SourceItem, checksum, list_items, parser_for
+from tasks.sources import InputError, SourceItem, item_checksum, list_items, parse_item, remote_key
 from tasks.sources.http import FetchError
 from tasks.sources.redact import redact, redact_text
 from warehouse.db import using
@@ -13,29 +13,33 @@ from warehouse.releases import remember_remote_sha, remote_sha_loaded  # issue 3
 log = logging.getLogger("taskspace.ingest")
 
 
-def ingest_item(con, fmt: str, item: SourceItem, *, force: bool = False) -> LoadSummary:
+def ingest_item(con, fmt: str, item: SourceItem, *, force: bool = False,
+                threshold: float | None = None) -> LoadSummary:
     """Read, parse and write one item; unchanged inputs are skipped, unreadable ones logged as failed. CON: a
-    connection, or a warehouse path opened only for the checks and the write (fetching and parsing hold none)."""
+    connection, or a warehouse path opened only for the checks and the write (fetching and parsing hold none).
+    THRESHOLD: the score a graded format (GRADED) counts as correct from; None is labels.DEFAULT_THRESHOLD."""
     started = utcnow()
     sha = None
     # Issue 3: a live item whose listing gave its remote sha (GitHub git blob sha, in item.sha256) is not
-    # downloaded again when the latest successful load of the same uri recorded that sha.
-    if not force and item.sha256:
+    # downloaded again when the latest successful load of the same uri recorded that sha (with a non-default
+    # threshold of a graded format folded in, as in the checksum).
+    remote = remote_key(fmt, item.sha256, threshold)
+    if not force and remote:
         with using(con) as c:
-            if remote_sha_loaded(c, fmt, item.uri, item.sha256):
+            if remote_sha_loaded(c, fmt, item.uri, remote):
                 return LoadSummary(fmt, item.uri, "skipped")
     try:
         blobs = item.blobs()
-        sha = checksum(blobs)
+        sha = item_checksum(fmt, blobs, threshold)
         if not force:
             with using(con) as c:
                 unchanged = is_unchanged(c, fmt, item.uri, sha)
             if unchanged:
-                if item.sha256:  # issue 3: same bytes, remote sha not recorded yet: record it for next time
+                if remote:  # issue 3: same bytes, remote sha not recorded yet: record it for next time
                     with using(con, write=True) as c:
-                        remember_remote_sha(c, fmt, item.uri, item.sha256)
+                        remember_remote_sha(c, fmt, item.uri, remote)
                 return LoadSummary(fmt, item.uri, "skipped", sha256=sha)
-        parsed = parser_for(fmt)(blobs, item.uri)
+        parsed = parse_item(fmt, blobs, item.uri, threshold)
     except (InputError, FetchError, OSError) as exc:
         return _failed(con, fmt, item, sha, str(exc), started)
     except Exception as exc:  # any other parser error: this input fails alone, with the reason, no traceback
@@ -47,8 +51,8 @@ def ingest_item(con, fmt: str, item: SourceItem, *, force: bool = False) -> Load
                 return LoadSummary(fmt, item.uri, "skipped", sha256=sha)
             summary = write_load(c, source=fmt, uri=item.uri, sha256=sha, records=parsed.records,
                                  rejected=rejected, started_at=started)
-            if item.sha256:  # issue 3: the next listing with this remote sha skips the item unfetched
-                remember_remote_sha(c, fmt, item.uri, item.sha256)
+            if remote:  # issue 3: the next listing with this remote sha skips the item unfetched
+                remember_remote_sha(c, fmt, item.uri, remote)
     except Exception as exc:  # the transaction rolled back: nothing stored changed
         return _failed(con, fmt, item, sha, f"write failed, nothing stored ({type(exc).__name__}: {exc})", started)
     if summary.rows_rejected:

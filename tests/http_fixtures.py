@@ -157,13 +157,14 @@ class _Handler(BaseHTTPRequestHandler):
                if sub.startswith(path + "/") and "/" not in sub[len(path) + 1:]]
         for name, (ref, data) in sorted(lb.folders[path].items()):
             blob, rel = _bytes(data), f"{folder}/{name}".strip("/")
-            api = f"{lb.url}/repos/{owner}/{repo}/contents/{rel}?ref={ref}"
+            q = urllib.parse.quote(rel)   # GitHub percent-encodes the path in its URLs (a space is %20)
+            api = f"{lb.url}/repos/{owner}/{repo}/contents/{q}?ref={ref}"
             out.append({"name": name, "path": rel, "sha": git_blob_sha(blob), "size": len(blob), "url": api,
-                        "html_url": f"https://github.com/{owner}/{repo}/blob/{ref}/{rel}",
+                        "html_url": f"https://github.com/{owner}/{repo}/blob/{ref}/{q}",
                         "git_url": f"{lb.url}/repos/{owner}/{repo}/git/blobs/{git_blob_sha(blob)}",
-                        "download_url": f"{lb.url}/raw/{owner}/{repo}/{ref}/{rel}", "type": "file",
+                        "download_url": f"{lb.url}/raw/{owner}/{repo}/{ref}/{q}", "type": "file",
                         "_links": {"self": api, "git": f"{lb.url}/repos/{owner}/{repo}/git/blobs/{git_blob_sha(blob)}",
-                                   "html": f"https://github.com/{owner}/{repo}/blob/{ref}/{rel}"}})
+                                   "html": f"https://github.com/{owner}/{repo}/blob/{ref}/{q}"}})
         return json.dumps(out).encode()
 
     def _send(self, status: int, body: bytes, ctype: str, headers: dict) -> None:

@@ -7,8 +7,9 @@ import posixpath
 import urllib.parse
 from pathlib import Path
 
-from tasks.sources import github, limits, lm_eval, long, mmlu_pro, routerbench
+from tasks.sources import github, limits, lm_eval, long, mmlu_pro, routerbench, score_matrix
 from tasks.sources.base import InputError, Parsed, Rejected, SourceItem, checksum
+from tasks.sources.labels import DEFAULT_THRESHOLD, threshold_of
 from tasks.sources.http import FetchError, fetch
 from tasks.sources.redact import public_url, reveal
 
@@ -18,9 +19,14 @@ FORMATS = {
     "lm-eval": (lm_eval.parse, ("results_*.json", lm_eval.OLD_RESULTS)),
     "routerbench": (routerbench.parse, ("*.csv", "*.pkl", "*.pickle")),
     "long": (long.parse, ("*.parquet", "*.csv", "*.jsonl", "*.ndjson")),
+    "score-matrix": (score_matrix.parse, ("*.json", "*.csv")),
 }
+# Formats of graded scores in [0, 1]: their parsers take the correct threshold (labels.correct_at).
+GRADED = {"routerbench", "score-matrix"}
 # The folder a bare repository URL (https://github.com/OWNER/REPO) lists for a format.
 REPO_FOLDERS = {"mmlu-pro": "eval_results"}
+# The files of the per-subject MMLU-Pro layout (<MODEL>/<subject>_result.json): one item per folder.
+SUBJECT_FILES = "*_result.json"
 
 
 def parser_for(fmt: str):
@@ -28,6 +34,33 @@ def parser_for(fmt: str):
     if fmt not in FORMATS:
         raise ValueError(f"unknown results format {fmt!r}; known: {', '.join(FORMATS)}")
     return FORMATS[fmt][0]
+
+
+def parse_item(fmt: str, blobs: dict[str, bytes], uri: str, threshold: float | None = None) -> Parsed:
+    """Parse one item's blobs; a graded format counts score >= THRESHOLD as correct (DEFAULT_THRESHOLD if None)."""
+    parser = parser_for(fmt)
+    return parser(blobs, uri, threshold=threshold) if fmt in GRADED else parser(blobs, uri)
+
+
+def _non_default(fmt: str, threshold: float | None) -> float | None:
+    """The threshold when it changes what a load of FMT holds (a graded format, not the default), else None."""
+    cut = threshold_of(threshold)
+    return cut if fmt in GRADED and cut != DEFAULT_THRESHOLD else None
+
+
+def item_checksum(fmt: str, blobs: dict[str, bytes], threshold: float | None = None) -> str:
+    """The checksum a load records: of the blobs, and of a non-default threshold for a graded format (so that
+    changing the threshold re-reads the input; the default keeps the plain checksum of earlier loads)."""
+    cut = _non_default(fmt, threshold)
+    return checksum(blobs) if cut is None else checksum({**blobs, "\0correct_threshold": repr(cut).encode()})
+
+
+def remote_key(fmt: str, remote_sha: str | None, threshold: float | None = None) -> str | None:
+    """The remote sha a load remembers for a live item, with a non-default threshold folded in as in item_checksum."""
+    cut = _non_default(fmt, threshold)
+    if remote_sha is None or cut is None:
+        return remote_sha
+    return hashlib.sha1(f"{remote_sha}\0correct_threshold={cut!r}".encode()).hexdigest()
 
 
 def _file_item(path: Path) -> SourceItem:
@@ -46,6 +79,24 @@ def _lm_eval_item(results_path: Path) -> SourceItem:
     return SourceItem(str(results_path), fetch_run)
 
 
+def _subjects_item(folder: Path) -> SourceItem:
+    """One MMLU-Pro per-subject folder: its <subject>_result.json files, named '<folder>/<file>' (summaries stay out)."""
+    def fetch_folder():
+        return {f"{folder.name}/{f.name}": f.read_bytes() for f in sorted(folder.glob(SUBJECT_FILES)) if f.is_file()}
+    return SourceItem(str(folder), fetch_folder)
+
+
+def _mmlu_pro_items(path: Path) -> list[SourceItem]:
+    """Every model_outputs_*shots.zip under PATH, and every folder holding <subject>_result.json files (one item each)."""
+    if path.is_file():
+        if fnmatch.fnmatch(path.name, SUBJECT_FILES):
+            raise InputError(f"{path}: one subject of a per-subject MMLU-Pro folder; give the folder {path.parent}")
+        return [_file_item(path)]
+    zips = [_file_item(p) for p in path.rglob(FORMATS["mmlu-pro"][1][0]) if p.is_file()]
+    folders = sorted({p.parent for p in path.rglob(SUBJECT_FILES) if p.is_file()})
+    return sorted(zips + [_subjects_item(f) for f in folders], key=lambda it: it.uri)
+
+
 def list_items(fmt: str, source: str) -> list[SourceItem]:
     """The items a SOURCE (file, directory or http(s) URL) holds for a format, in a stable order."""
     parser_for(fmt)
@@ -58,6 +109,8 @@ def list_items(fmt: str, source: str) -> list[SourceItem]:
     path = Path(source)
     if not path.exists():
         raise InputError(f"{source}: no such file or directory")
+    if fmt == "mmlu-pro":
+        return _mmlu_pro_items(path)
     make = _lm_eval_item if fmt == "lm-eval" else _file_item
     if path.is_file():
         return [make(path)]
@@ -81,17 +134,37 @@ def _url_items(fmt: str, url: str) -> list[SourceItem]:
 
 
 def _github_items(fmt: str, files: list[github.RemoteFile]) -> list[SourceItem]:
-    """One item per wanted file (per run for lm-eval); item.sha256 carries the remote git blob sha(s)."""
-    items = []
+    """One item per wanted file (per run for lm-eval, per subject folder for mmlu-pro); item.sha256 carries the
+    remote git blob sha(s)."""
+    items = _github_subject_items(files) if fmt == "mmlu-pro" else []
     for f in (f for f in files if _wanted(fmt, f.name)):
         group = [f]
         if fmt == "lm-eval":
             folder = posixpath.dirname(f.path)
             group += [g for g in files if posixpath.dirname(g.path) == folder and lm_eval.run_member(f.name, g.name)]
-        remote = group[0].sha if len(group) == 1 else hashlib.sha1(
-            "".join(f"{g.name}\0{g.sha}\n" for g in sorted(group, key=lambda g: g.name)).encode()).hexdigest()
+        remote = group[0].sha if len(group) == 1 else _group_sha(group)
         items.append(SourceItem(public_url(f.download_url),
                                 lambda group=group: {g.name: github.download(g) for g in group}, remote))
+    return items
+
+
+def _group_sha(group: list[github.RemoteFile]) -> str:
+    """One remote sha for a group of files (sha1 of their sorted name + git blob sha lines)."""
+    return hashlib.sha1("".join(f"{g.name}\0{g.sha}\n" for g in sorted(group, key=lambda g: g.name)).encode()).hexdigest()
+
+
+def _github_subject_items(files: list[github.RemoteFile]) -> list[SourceItem]:
+    """One item per remote folder of <subject>_result.json files, named as a local folder item names them."""
+    folders: dict[str, list[github.RemoteFile]] = {}
+    for f in files:
+        if fnmatch.fnmatch(f.name, SUBJECT_FILES):
+            folders.setdefault(posixpath.dirname(f.path), []).append(f)
+    items = []
+    for folder, group in sorted(folders.items()):
+        model = posixpath.basename(folder)
+        items.append(SourceItem(public_url(posixpath.dirname(group[0].download_url)),
+                                lambda group=group, model=model: {f"{model}/{g.name}": github.download(g) for g in group},
+                                _group_sha(group)))
     return items
 
 
@@ -112,4 +185,5 @@ def _lm_eval_run_from_url(url: str) -> dict[str, bytes]:
     return blobs
 
 
-__all__ = ["FORMATS", "InputError", "Parsed", "Rejected", "SourceItem", "checksum", "list_items", "parser_for"]
+__all__ = ["FORMATS", "GRADED", "InputError", "Parsed", "Rejected", "SourceItem", "checksum", "item_checksum",
+           "list_items", "parse_item", "parser_for", "remote_key"]

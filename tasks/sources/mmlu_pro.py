@@ -1,4 +1,5 @@
-"""Parser for MMLU-Pro leaderboard result zips: model_outputs_<MODEL>_5shots.zip."""
+"""Parser for MMLU-Pro results in both layouts of its repository: today's model_outputs_<MODEL>_5shots.zip and the
+per-subject folders it used before (<MODEL>/<subject>_result.json, one JSON list per category)."""
 from __future__ import annotations
 
 import io
@@ -10,6 +11,7 @@ from tasks.sources import limits, values
 from tasks.sources.base import InputError, Parsed, Rejected, canonical_frame
 
 FILE_RE = re.compile(r"model_outputs_(?P<model>.+?)_(?P<shots>\d+)shots\.zip$")
+SUBJECT_RE = re.compile(r"(?:^|/)(?P<subject>[^/]+)_result\.json$")   # <folder>/<subject>_result.json
 REQUIRED = ("question_id", "question", "options", "answer", "category", "pred")
 BENCHMARK = "mmlu-pro"
 
@@ -20,6 +22,15 @@ def model_from_name(name: str) -> str:
     if not m:
         raise InputError(f"{name}: not an MMLU-Pro result file (expected model_outputs_<MODEL>_<N>shots.zip)")
     return m.group("model")
+
+
+def _json_list(raw: bytes, uri: str, member: str) -> list:
+    """The JSON list of records in one file (InputError naming it otherwise)."""
+    data = limits.load_json(raw, uri, member)
+    if not isinstance(data, list):
+        raise InputError(f"{uri}: {member}: expected a JSON list of records, got {type(data).__name__}")
+    limits.check_records(len(data), uri)
+    return data
 
 
 def _records(blob: bytes, uri: str) -> list:
@@ -34,11 +45,7 @@ def _records(blob: bytes, uri: str) -> list:
         raise
     except Exception as exc:  # BadZipFile, and ValueError/OSError/EOFError for mangled directories
         raise InputError(f"{uri}: corrupt zip ({type(exc).__name__}: {exc})") from exc
-    data = limits.load_json(raw, uri, members[0])
-    if not isinstance(data, list):
-        raise InputError(f"{uri}: expected a JSON list of records, got {type(data).__name__}")
-    limits.check_records(len(data), uri)
-    return data
+    return _json_list(raw, uri, members[0])
 
 
 def _row(rec, model: str) -> dict:
@@ -70,14 +77,49 @@ def _row(rec, model: str) -> dict:
     }
 
 
-def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
-    """Canonical rows from one MMLU-Pro zip: correct = (pred == answer), a null pred is wrong."""
-    (name, blob), = blobs.items()
-    model = model_from_name(name)
+def _parsed(records, model: str, where=lambda pos: "") -> Parsed:
+    """Canonical rows of (position, record) pairs; WHERE names the file of a rejected record."""
     rows, rejected = [], []
-    for pos, rec in enumerate(_records(blob, uri)):
+    for pos, rec in records:
         try:
             rows.append(_row(rec, model))
         except values.BadValue as exc:
-            rejected.append(Rejected(pos, str(exc), json.dumps(rec, default=str)[:2000]))
+            rejected.append(Rejected(pos, where(pos) + str(exc), json.dumps(rec, default=str)[:2000]))
     return Parsed(canonical_frame(rows), rejected)
+
+
+def folder_model(names) -> str:
+    """The model of a per-subject folder: the one folder name its <subject>_result.json files share."""
+    folders = {n.rsplit("/", 1)[0] if "/" in n else "" for n in names}
+    if len(folders) != 1 or "" in folders:
+        raise values.BadValue(f"expected the <subject>_result.json files of one <MODEL> folder, got {sorted(names)[:5]}")
+    return values.item_id(folders.pop(), "model folder name")
+
+
+def parse_subjects(blobs: dict[str, bytes], uri: str) -> Parsed:
+    """Canonical rows from a per-subject folder ({'<MODEL>/<subject>_result.json': bytes}); same rule as the zip."""
+    try:
+        model = folder_model(blobs)
+    except values.BadValue as exc:
+        raise InputError(f"{uri}: {exc}") from exc
+    records, starts = [], []   # positions run on across the files in name order; each file's first position
+    for name in sorted(blobs):
+        starts.append((len(records), name.rsplit("/", 1)[-1]))
+        records.extend(_json_list(blobs[name], uri, name))
+    limits.check_records(len(records), uri)
+
+    def where(pos: int) -> str:
+        start, name = max(s for s in starts if s[0] <= pos)
+        return f"{name} record {pos - start}: "
+    return _parsed(enumerate(records), model, where)
+
+
+def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
+    """Canonical rows from one MMLU-Pro zip or subject folder: correct = (pred == answer), a null pred is wrong."""
+    if blobs and all(SUBJECT_RE.search(n) for n in blobs):
+        return parse_subjects(blobs, uri)
+    if len(blobs) != 1:
+        raise InputError(f"{uri}: expected one model_outputs_<MODEL>_<N>shots.zip or <subject>_result.json files, "
+                         f"got {sorted(blobs)[:5]}")
+    (name, blob), = blobs.items()
+    return _parsed(enumerate(_records(blob, uri)), model_from_name(name))

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from tasks.sources import limits, safe_pickle, values
 from tasks.sources.base import InputError, Parsed, Rejected, canonical_frame
-from tasks.sources.labels import to_label
+from tasks.sources.labels import correct_at, threshold_of, to_label
 from tasks.sources.tables import csv_table
 
 BENCHMARK = "routerbench"
@@ -85,9 +85,11 @@ def _sample(rec: dict) -> tuple[str, str]:
     return sid, values.text(_prompt_text(prompt), "prompt")
 
 
-def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
-    """Canonical rows, one per (sample, model) with a score; empty scores mean 'not evaluated'."""
+def parse(blobs: dict[str, bytes], uri: str, threshold: float | None = None) -> Parsed:
+    """Canonical rows, one per (sample, model) with a score; empty scores mean 'not evaluated'; correct = score >=
+    THRESHOLD (labels.DEFAULT_THRESHOLD if None)."""
     (name, blob), = blobs.items()
+    cut = threshold_of(threshold)
     columns, records = _table(blob, name, uri)
     for col in ("sample_id", "prompt", "eval_name"):
         if col not in columns:
@@ -122,6 +124,6 @@ def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
                 continue
             rows.append({
                 "model": m, "benchmark": BENCHMARK, "item_id": sid, "text": text, "category": category,
-                "src": src, "correct": score >= 0.5, "score": score, "cost_usd": cost,
+                "src": src, "correct": correct_at(score, cut), "score": score, "cost_usd": cost,
             })
     return Parsed(canonical_frame(rows), rejected)
