@@ -7,7 +7,7 @@ import posixpath
 import urllib.parse
 from pathlib import Path
 
-from tasks.sources import github, limits, lm_eval, long, mmlu_pro, routerbench
+from tasks.sources import github, limits, lm_eval, long, mmlu_pro, oll_details, routerbench
 from tasks.sources.base import InputError, Parsed, Rejected, SourceItem, checksum
 from tasks.sources.http import FetchError, fetch
 from tasks.sources.redact import public_url, reveal
@@ -18,6 +18,7 @@ FORMATS = {
     "lm-eval": (lm_eval.parse, ("results_*.json",)),
     "routerbench": (routerbench.parse, ("*.csv", "*.pkl", "*.pickle")),
     "long": (long.parse, ("*.parquet", "*.csv", "*.jsonl", "*.ndjson")),
+    oll_details.FORMAT: (oll_details.parse, oll_details.PATTERNS),
 }
 # The folder a bare repository URL (https://github.com/OWNER/REPO) lists for a format.
 REPO_FOLDERS = {"mmlu-pro": "eval_results"}
@@ -51,6 +52,11 @@ def list_items(fmt: str, source: str) -> list[SourceItem]:
     """The items a SOURCE (file, directory or http(s) URL) holds for a format, in a stable order."""
     parser_for(fmt)
     source = reveal(source)   # a location a flow hid from Prefect: the real URL, to fetch
+    if fmt == oll_details.FORMAT:   # a mirror folder, hub://AUTHOR[/REPO] or a Hub datasets URL
+        try:
+            return oll_details.list_items(source)
+        except FetchError as exc:
+            raise InputError(str(exc)) from exc
     if source.startswith(("http://", "https://")):
         try:
             return _url_items(fmt, source)
