@@ -14,7 +14,8 @@ from flows.cli_app import State, app, emit, ingest_app, run  # noqa: F401  (run:
 @ingest_app.command("results")
 def ingest_results_cmd(
     sources: list[str] = typer.Argument(..., help="Files, directories or http(s) URLs."),
-    fmt: str = typer.Option(..., "--format", "-f", help="mmlu-pro | lm-eval | routerbench | long"),
+    fmt: str = typer.Option(..., "--format", "-f",
+                            help="mmlu-pro | lm-eval | open-llm-leaderboard-details | routerbench | long"),
     force: bool = typer.Option(False, help="Re-read inputs even when their checksum is unchanged."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts."),
 ):

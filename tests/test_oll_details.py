@@ -30,27 +30,28 @@ def load(con, source: str) -> list:
 
 
 def harness_accuracy() -> dict[tuple[str, str], float]:
-    """{(model, task): the '<metric>,none' number each results_<ts>.json reports}."""
+    """{(model, task): the '<metric>,<filter>' number each results_<ts>.json reports}."""
     out = {}
     for res in MIRROR.rglob("results_*.json"):
         doc = json.loads(res.read_text())
         for task, vals in doc["results"].items():
             metric = doc["configs"][task]["metric_list"][0]["metric"]
-            out[(doc["model_name"].lower(), task)] = vals[f"{metric},none"]
+            (value,) = [v for k, v in vals.items() if k.startswith(f"{metric},") and "stderr" not in k]
+            out[(doc["model_name"].lower(), task)] = value          # '<metric>,<filter>': none, get-answer
     return out
 
 
 def test_mirror_loads_with_the_accuracy_the_harness_reported(con):
     out = load(con, str(FIXTURE))
-    assert [(s.status, s.rows_new, s.rows_rejected) for s in out] == [("ok", 5, 0), ("ok", 4, 0)]
+    assert [(s.status, s.rows_new, s.rows_rejected) for s in out] == [("ok", 5, 0)] * 4 + [("ok", 4, 0)]
     got = dict(((m, b), acc) for m, b, acc in con.execute(
         "SELECT m.model_id, p.benchmark, avg(r.correct::DOUBLE) FROM results r JOIN models m USING (model_id) "
         "JOIN prompts p USING (prompt_id) GROUP BY ALL").fetchall())
     want = harness_accuracy()
     assert set(got) == set(want) and all(abs(got[k] - want[k]) < 1e-9 for k in want)
     assert sorted(r[0] for r in con.execute("SELECT display_name FROM models").fetchall()) == [
-        "EleutherAI/pythia-1b", "meta-llama/Meta-Llama-3-8B"]            # the <org>__<model> folder's hub id
-    assert [s.status for s in load(con, str(FIXTURE))] == ["skipped", "skipped"]
+        "EleutherAI/pythia-1b", "gpt-4o", "meta-llama/Meta-Llama-3-8B"]   # the <org>__<model> folder's hub id
+    assert [s.status for s in load(con, str(FIXTURE))] == ["skipped"] * 5
 
 
 def test_models_link_to_their_leaderboard_rows(con):
@@ -117,18 +118,18 @@ def downloads(srv: Loopback) -> int:
 def test_loopback_hub_gives_the_mirrors_rows_and_a_second_run_downloads_nothing(hub, con, tmp_path):
     from warehouse import connect
     live = load(con, f"{hub.url}/datasets/open-llm-leaderboard")
-    assert [(s.status, s.rows_new) for s in live] == [("ok", 5), ("ok", 4)]
+    assert [(s.status, s.rows_new) for s in live] == [("ok", 5)] * 4 + [("ok", 4)]
     assert live[0].uri == f"{hub.url}/datasets/{PYTHIA}/resolve/main/EleutherAI__pythia-1b/" \
                           "results_2025-01-27T10-10-36.877664.json"
     mirror = connect(str(tmp_path / "mirror.duckdb"))
     load(mirror, str(FIXTURE))
     assert con.execute(ROWS).fetchall() == mirror.execute(ROWS).fetchall()
-    assert downloads(hub) == 7                    # 2 results + 5 samples files; README/.gitattributes never
+    assert downloads(hub) == 13                   # 5 results + 8 samples files; README/.gitattributes never
     assert {r.path: {k.lower(): v for k, v in r.headers.items()}.get("authorization") for r in hub.requests} == {
         r.path: "Bearer hf_secretsecretsecret" for r in hub.requests}
 
     again = load(con, f"{hub.url}/datasets/open-llm-leaderboard")
-    assert [s.status for s in again] == ["skipped", "skipped"] and downloads(hub) == 7
+    assert [s.status for s in again] == ["skipped"] * 5 and downloads(hub) == 13
 
 
 def test_only_the_run_whose_file_changed_is_downloaded_again(hub, con):
@@ -139,7 +140,7 @@ def test_only_the_run_whose_file_changed_is_downloaded_again(hub, con):
     serve_repo(hub, PYTHIA, files | {IFEVAL: "".join(json.dumps(r) + "\n" for r in rows).encode()})
     before = downloads(hub)
     out = load(con, f"{hub.url}/datasets/open-llm-leaderboard")
-    assert [(s.status, s.rows_updated) for s in out] == [("ok", 1), ("skipped", 0)]
+    assert [(s.status, s.rows_updated) for s in out] == [("ok", 1)] + [("skipped", 0)] * 4
     assert downloads(hub) - before == 4            # pythia's run only: results + 3 samples files
 
 
@@ -149,6 +150,30 @@ def test_one_repository_by_hub_scheme(hub, con, monkeypatch):
     assert s.status == "ok" and s.rows_new == 5 and hub.hits("/api/datasets") == 0
 
 
+def test_an_lfs_redirect_to_another_origin_gets_no_token(hub, con):
+    with Loopback() as cdn:
+        cdn.add_file("/blob/ifeval", repo_files(PYTHIA)[IFEVAL])
+        hub.redirect(f"/datasets/{PYTHIA}/resolve/main/{IFEVAL}", cdn.url + "/blob/ifeval")
+        (s,) = load(con, f"{hub.url}/datasets/{PYTHIA}")
+    assert s.status == "ok" and cdn.hits("/blob/ifeval") == 1
+    assert not any(k.lower() == "authorization" for r in cdn.requests for k in r.headers)
+
+
+def test_a_huggingface_hub_cache_snapshot_loads_like_the_mirror(tmp_path, con):
+    """datasets--open-llm-leaderboard--X-details/snapshots/<commit>/<folder>/<file> -> ../../../blobs/<etag>."""
+    repo = tmp_path / "datasets--open-llm-leaderboard--EleutherAI__pythia-1b-details"
+    snap = repo / "snapshots" / ("ab" * 20) / "EleutherAI__pythia-1b"
+    (repo / "blobs").mkdir(parents=True)
+    snap.mkdir(parents=True)
+    for path, data in repo_files(PYTHIA).items():
+        if "/" in path:
+            blob = repo / "blobs" / tree_entry(path, data)["oid"]
+            blob.write_bytes(data)
+            (snap / path.split("/")[1]).symlink_to(Path("../../../blobs") / blob.name)
+    (s,) = load(con, str(tmp_path))
+    assert (s.status, s.rows_new, s.rows_rejected) == ("ok", 5, 0)
+
+
 def test_429_5xx_and_truncated_bodies_are_retried(hub, con):
     res = f"/datasets/{PYTHIA}/resolve/main/EleutherAI__pythia-1b/results_2025-01-27T10-10-36.877664.json"
     hub.fail(res, 429, headers={"Retry-After": "0"})
@@ -156,7 +181,7 @@ def test_429_5xx_and_truncated_bodies_are_retried(hub, con):
     hub.truncate(f"/datasets/{PYTHIA}/resolve/main/{IFEVAL}")
     hub.fail(f"/api/datasets/{PYTHIA}/tree/main", 502)           # huggingface_hub's own backoff retries listings
     out = load(con, f"{hub.url}/datasets/open-llm-leaderboard")
-    assert [s.status for s in out] == ["ok", "ok"]
+    assert [s.status for s in out] == ["ok"] * 5
     assert hub.hits(res) == 2 and hub.hits(f"/datasets/{PYTHIA}/resolve/main/{IFEVAL}") == 3
 
 
@@ -164,7 +189,7 @@ def test_a_file_that_keeps_failing_fails_its_run_alone_naming_the_file(hub, con,
     hub.fail(f"/datasets/{PYTHIA}/resolve/main/{IFEVAL}", 503, times=10)
     with caplog.at_level(logging.WARNING):
         out = load(con, f"{hub.url}/datasets/open-llm-leaderboard")
-    assert [s.status for s in out] == ["failed", "ok"]
+    assert [s.status for s in out] == ["failed"] + ["ok"] * 4
     assert f"{hub.url}/datasets/{PYTHIA}/resolve/main/{IFEVAL}" in out[0].error and "HTTP 503" in out[0].error
     assert "hf_secretsecretsecret" not in caplog.text + out[0].error
 

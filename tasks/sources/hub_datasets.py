@@ -70,9 +70,10 @@ def hub_errors(what: str):
         yield
     except HfHubHTTPError as exc:
         status = getattr(exc.response, "status_code", None)
-        retryable = status == 429 or (status or 0) >= 500
-        raise FetchError(f"{what} failed: HTTP {status}: {redact_text(str(exc).splitlines()[0])}", url=what,
-                         status=status, retryable=retryable) from None
+        hint = " (gated or private: accept the dataset's terms on the Hub and set HF_TOKEN)" \
+            if status in (401, 403) else ""
+        raise FetchError(f"{what} failed: HTTP {status}: {redact_text(str(exc).splitlines()[0])}{hint}", url=what,
+                         status=status, retryable=status == 429 or (status or 0) >= 500) from None
     except OfflineModeIsEnabled as exc:
         raise FetchError(f"{what} failed: {exc}", url=what) from None
     except (httpx2.HTTPError, OSError) as exc:
