@@ -21,8 +21,9 @@ LISTING = FIXTURE / "hub_api" / "datasets_author_open-llm-leaderboard.json"
 LEADERBOARD = Path(__file__).parent / "fixtures" / "open_llm_leaderboard" / "leaderboard_excerpt.csv"
 PYTHIA = "open-llm-leaderboard/EleutherAI__pythia-1b-details"
 IFEVAL = "EleutherAI__pythia-1b/samples_leaderboard_ifeval_2025-01-27T10-10-36.877664.jsonl"
-ROWS = ("SELECT m.display_name, p.benchmark, p.item_id, r.correct, r.metric, r.source FROM results r "
-        "JOIN models m USING (model_id) JOIN prompts p USING (prompt_id) ORDER BY ALL")
+LABELS = ("SELECT m.display_name, p.benchmark, p.item_id, p.text, r.correct, r.metric FROM results r "
+          "JOIN models m USING (model_id) JOIN prompts p USING (prompt_id) ORDER BY ALL")
+ROWS = LABELS.replace("r.metric FROM", "r.metric, r.source FROM")
 
 
 def load(con, source: str) -> list:
@@ -70,6 +71,34 @@ def test_a_git_lfs_pointer_is_refused_naming_the_file(tmp_path, con):
     (run / IFEVAL.split("/")[1]).write_text("version https://git-lfs.github.com/spec/v1\noid sha256:ab\nsize 9\n")
     (s,) = load(con, str(tmp_path))
     assert s.status == "failed" and "samples_leaderboard_ifeval" in s.error and "Git LFS pointer" in s.error
+
+
+def parquet_conversion(root: Path) -> None:
+    """The mirror's runs as the Hub's Parquet converter lays them out: <org>__<model>__<task>/<split>/0000.parquet
+    (split = run timestamp with '_'), plus `latest` (a copy) and the aggregated `results` config, both skipped."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    for samples in MIRROR.rglob("samples_*"):
+        m = oll_details.SAMPLES_RE.search(samples.name)
+        text = samples.read_text()
+        rows = json.loads(text) if samples.suffix == ".json" else [json.loads(x) for x in text.splitlines()]
+        config = f"{samples.parent.name}__{m.group('task')}"
+        for split in (m.group("ts").replace("-", "_"), "latest"):
+            (root / config / split).mkdir(parents=True, exist_ok=True)
+            pq.write_table(pa.Table.from_pylist(rows), root / config / split / "0000.parquet")
+    for split in ("2025_01_27T10_10_36.877664", "latest"):
+        (root / "EleutherAI__pythia-1b__results" / split).mkdir(parents=True)
+        pq.write_table(pa.table({"results": ["{}"]}), root / "EleutherAI__pythia-1b__results" / split / "0000.parquet")
+
+
+def test_the_parquet_conversion_gives_the_same_labels(tmp_path, con):
+    parquet_conversion(tmp_path / "refs-convert-parquet")
+    out = load(con, str(tmp_path))
+    assert len(out) == 8 and all(s.status == "ok" and s.rows_rejected == 0 for s in out)   # one per task and run
+    from warehouse import connect
+    mirror = connect(str(tmp_path / "mirror.duckdb"))
+    load(mirror, str(FIXTURE))
+    assert con.execute(LABELS).fetchall() == mirror.execute(LABELS).fetchall()
 
 
 # --- the live Hub, on loopback -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from tasks.sources import hub_datasets, limits, lm_eval
+from tasks.sources import hub_datasets, limits, lm_eval, oll_parquet
 from tasks.sources.base import InputError, Parsed, SourceItem
 from tasks.sources.hub_api import hub_token
 from tasks.sources.redact import public_url
@@ -47,14 +47,17 @@ def _name(path: str) -> str:
 
 
 def local_items(path: Path) -> list[SourceItem]:
-    """One item per run found under PATH (a mirror root, a repository, a model folder or one results file)."""
+    """One item per run found under PATH (a mirror root, a repository, a model folder or one results file);
+    Parquet conversions give one item per <config>/<split> folder."""
+    if path.is_file() and path.suffix == ".parquet":
+        return oll_parquet.local_items(path)
     results = [path] if path.is_file() else sorted(p for p in path.rglob("results_*.json") if p.is_file())
 
     def item(res: Path) -> SourceItem:
         siblings = [p.as_posix() for p in res.parent.iterdir() if p.is_file()]
         members = [Path(p) for p in run_members(res.as_posix(), siblings)]
         return SourceItem(str(res), lambda: {_name(p.as_posix()): p.read_bytes() for p in members})
-    return [item(r) for r in results]
+    return [item(r) for r in results] + ([] if path.is_file() else oll_parquet.local_items(path))
 
 
 def live_items(hs: hub_datasets.HubSource, token: str | None = None) -> list[SourceItem]:
@@ -99,6 +102,8 @@ def _samples_jsonl(blob: bytes, uri: str, name: str) -> bytes:
 
 def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
     """Canonical rows of one details run: lm-eval's parser, with the model named by its `<org>__<model>` folder."""
+    if any(n.endswith(".parquet") for n in blobs):
+        blobs = oll_parquet.as_run(blobs, uri)
     runs = {}
     for name, blob in blobs.items():
         if blob.startswith(LFS_POINTER):
