@@ -173,6 +173,14 @@ def test_only_the_run_whose_file_changed_is_downloaded_again(hub, con):
     assert downloads(hub) - before == 4            # pythia's run only: results + 3 samples files
 
 
+def test_a_pipeline_config_keeps_a_hub_location(tmp_path):
+    from tasks.config import load_config
+    (tmp_path / "taskspace.toml").write_text('[[sources]]\nname = "oll"\nkind = "results"\n'
+                                             f'format = "{FMT}"\nlocation = "hub://open-llm-leaderboard"\n')
+    (src,) = load_config(tmp_path / "taskspace.toml").sources
+    assert src.location == "hub://open-llm-leaderboard" and src.is_url
+
+
 def test_one_repository_by_hub_scheme(hub, con, monkeypatch):
     monkeypatch.setenv("TASKSPACE_HUB_URL", hub.url)
     (s,) = load(con, f"hub://{PYTHIA}")
