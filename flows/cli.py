@@ -14,7 +14,9 @@ from flows.cli_app import State, app, emit, ingest_app, run  # noqa: F401  (run:
 @ingest_app.command("results")
 def ingest_results_cmd(
     sources: list[str] = typer.Argument(..., help="Files, directories or http(s) URLs."),
-    fmt: str = typer.Option(..., "--format", "-f", help="mmlu-pro | lm-eval | routerbench | long | score-matrix"),
+    fmt: str = typer.Option(..., "--format", "-f",
+                            help="mmlu-pro | lm-eval | open-llm-leaderboard-details | routerbench | long | "
+                                 "score-matrix"),
     force: bool = typer.Option(False, help="Re-read inputs even when their checksum is unchanged."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=1e-9, max=1.0,
                                               help="Graded formats (routerbench, score-matrix): a score counts as "

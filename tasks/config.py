@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-RESULTS_FORMATS = ("mmlu-pro", "lm-eval", "routerbench", "long", "score-matrix")
+RESULTS_FORMATS = ("mmlu-pro", "lm-eval", "open-llm-leaderboard-details", "routerbench", "long", "score-matrix")
+REMOTE_SCHEMES = ("http://", "https://", "hub://")   # locations that are not paths
 RELEASES_FORMATS = ("hub-api", "open-llm-leaderboard")
 
 
@@ -30,7 +31,7 @@ class SourceConfig(BaseModel):
 
     @property
     def is_url(self) -> bool:
-        return self.location.startswith(("http://", "https://"))
+        return self.location.startswith(REMOTE_SCHEMES)
 
 
 class OperatorSettings(BaseModel):
@@ -98,7 +99,7 @@ def load_config(path: str | Path | None) -> PipelineConfig:
     base = path.resolve().parent
 
     def resolve(p: str) -> str:
-        return p if p.startswith(("http://", "https://")) or p == ":memory:" or Path(p).is_absolute() \
+        return p if p.startswith(REMOTE_SCHEMES) or p == ":memory:" or Path(p).is_absolute() \
             else str((base / p).resolve())
     cfg.db, cfg.out = resolve(cfg.db), resolve(cfg.out)
     if cfg.operators.encoder_path:

@@ -7,7 +7,7 @@ import posixpath
 import urllib.parse
 from pathlib import Path
 
-from tasks.sources import github, limits, lm_eval, long, mmlu_pro, routerbench, score_matrix
+from tasks.sources import github, limits, lm_eval, long, mmlu_pro, oll_details, routerbench, score_matrix
 from tasks.sources.base import InputError, Parsed, Rejected, SourceItem, checksum
 from tasks.sources.labels import DEFAULT_THRESHOLD, threshold_of
 from tasks.sources.http import FetchError, fetch
@@ -20,6 +20,7 @@ FORMATS = {
     "routerbench": (routerbench.parse, ("*.csv", "*.pkl", "*.pickle")),
     "long": (long.parse, ("*.parquet", "*.csv", "*.jsonl", "*.ndjson")),
     "score-matrix": (score_matrix.parse, ("*.json", "*.csv")),
+    oll_details.FORMAT: (oll_details.parse, oll_details.PATTERNS),
 }
 # Formats of graded scores in [0, 1]: their parsers take the correct threshold (labels.correct_at).
 GRADED = {"routerbench", "score-matrix"}
@@ -101,6 +102,11 @@ def list_items(fmt: str, source: str) -> list[SourceItem]:
     """The items a SOURCE (file, directory or http(s) URL) holds for a format, in a stable order."""
     parser_for(fmt)
     source = reveal(source)   # a location a flow hid from Prefect: the real URL, to fetch
+    if fmt == oll_details.FORMAT:   # a mirror folder, hub://AUTHOR[/REPO] or a Hub datasets URL
+        try:
+            return oll_details.list_items(source)
+        except FetchError as exc:
+            raise InputError(str(exc)) from exc
     if source.startswith(("http://", "https://")):
         try:
             return _url_items(fmt, source)
