@@ -91,7 +91,8 @@ def reliability(rows: list[dict], path: Path) -> Path:
     ax.set_ylim(0, 1)
     ax.set_xlabel("predicted P(correct), held-out prompts")
     ax.set_ylabel("observed share correct")
-    ax.set_title("reliability on held-out prompts, one line per pool (10 bins)", fontsize=9)
+    ax.set_title(f"reliability on held-out prompts (10 bins): {', '.join(sorted({r['benchmark'] for r in rows}))}",
+                 fontsize=9)
     if rows:
         ax.legend(loc="upper left", fontsize=7)
     fig.tight_layout()

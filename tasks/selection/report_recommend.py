@@ -33,12 +33,12 @@ def heldout_index(heldout: list[dict]) -> dict[tuple[str, str], dict]:
 
 
 def measured(h: dict | None) -> str:
-    """'predicted p, measured on n held-out prompts q' of a selection_heldout row (or that there is none)."""
+    """'predicted p, measured q on n held-out prompts' of a selection_heldout row (or that there is none)."""
     if h is None:
         return "not measured on held-out prompts"
     n = h["n_test"]
-    return (f"predicted {h['predicted_accuracy']:.3f}, measured on {n} held-out prompt{'' if n == 1 else 's'} "
-            f"{h['observed_accuracy']:.3f}")
+    return (f"predicted {h['predicted_accuracy']:.3f}, measured {h['observed_accuracy']:.3f} on {n} held-out "
+            f"prompt{'' if n == 1 else 's'}")
 
 
 def budget_clause(task: str, best: str, cheap: dict, held: dict) -> str:
