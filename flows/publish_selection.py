@@ -44,15 +44,17 @@ def write_task(db: str, out: str, cfg: dict) -> dict:
 def artifacts_task(result: dict) -> list[str]:
     """Prefect artifacts: the best models per task and the routing comparison (tables) and the summary (markdown)."""
     import pyarrow.parquet as pq
-    from tasks.selection.report_html import top_per_task
+    from tasks.selection.report_recommend import top_per_task
 
     out = Path(result["out"])
     by_task = pq.read_table(out / "tables" / "selection_by_task.parquet").to_pylist()
+    heldout = pq.read_table(out / "tables" / "selection_heldout.parquet").to_pylist()
     routing = pq.read_table(out / "tables" / "selection_routing.parquet").to_pylist()
     keep = ("benchmark", "policy", "n_test", "expected_accuracy", "observed_accuracy", "mean_cost_usd",
             "accuracy_vs_best_single", "cost_vs_best_single")
-    return [str(create_table_artifact(table=top_per_task(by_task), key="selection-by-task",
-                                      description="Best three models per task (predicted / observed accuracy)")),
+    return [str(create_table_artifact(table=top_per_task(by_task, heldout), key="selection-by-task",
+                                      description="Best three models per task (predicted / observed accuracy "
+                                                  "on held-out prompts)")),
             str(create_table_artifact(table=[{k: r[k] for k in keep} for r in routing], key="selection-routing",
                                       description="Held-out routing policies vs the best single model")),
             str(create_markdown_artifact(markdown=(out / "summary.md").read_text(), key="selection-summary",

@@ -231,3 +231,4 @@ def test_heldout_calibration_per_pool(published, small):
         assert len(rows) == 10 and sum(r["n"] for r in rows) == n_held[bench]   # every held-out result, once
         assert 0 <= ece < 0.25 and ece == pytest.approx(sum(r["ece_part"] or 0 for r in rows), abs=1e-5)
     assert (Path(published["out"]) / "plots" / "reliability.png").stat().st_size > 1000
+

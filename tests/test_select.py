@@ -215,6 +215,14 @@ def test_explain_cosine_order_strengths_disagreement():
     st = explain.strengths(P, ["p0", "p1", "p2"], ["m0", "m1", "m2"], k=1)
     top = {(r["model_id"], r["kind"]): r["prompt_id"] for r in st}
     assert top[("m0", "strongest")] == "p0" and top[("m0", "weakest")] == "p2" and top[("m1", "strongest")] == "p2"
-    assert ("m2", "strongest") in top and all(r["prompt_id"] != "p1" for r in st if r["model_id"] == "m2")
+    assert not any(r["model_id"] == "m2" for r in st)   # at the mean everywhere (p1: not predicted): neither kind
+    low = explain.strengths(np.array([[0.065, 0.01, 0.01], [0.6, 0.9, 0.9], [0.4, 0.3, 0.2]]), ["a", "b", "c"],
+                            ["m0", "m1", "m2"], k=3)
+    got = {}
+    for r in low:
+        got.setdefault((r["model_id"], r["kind"]), []).append(r["prompt_id"])
+    # m0: above the mean only where p is low (0.065, 0.4) and below it only where p is high (0.6): neither kind
+    assert got == {("m1", "strongest"): ["b"], ("m1", "weakest"): ["a"], ("m2", "strongest"): ["b"],
+                   ("m2", "weakest"): ["c", "a"]}
     d = explain.disagreement(P, ["p0", "p1", "p2"], ["m0", "m1", "m2"], k=2)
     assert [r["prompt_id"] for r in d] == ["p0", "p2"] and d[0]["most_likely"] == "m0" and d[0]["least_likely"] == "m1"

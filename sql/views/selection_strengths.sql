@@ -1,5 +1,6 @@
 -- For each model, the 10 prompts it is predicted strongest and weakest on relative to the other models of its
--- pool (advantage = its predicted success minus the pool's mean on that prompt).
+-- pool (advantage = its predicted success minus the pool's mean on that prompt). Strongest: prompts where the model
+-- is more likely right than wrong (p >= 0.5) and above the pool mean; weakest: p < 0.5 and below it.
 CREATE OR REPLACE VIEW selection_strengths AS
 WITH adv AS (
     SELECT encoder, method, prompt_id, model_id, p_correct,
@@ -7,8 +8,12 @@ WITH adv AS (
     FROM prompt_predictions
 ), ranked AS (
     SELECT *,
-           row_number() OVER (PARTITION BY encoder, method, model_id ORDER BY advantage DESC, prompt_id) AS r_top,
-           row_number() OVER (PARTITION BY encoder, method, model_id ORDER BY advantage ASC, prompt_id) AS r_bottom
+           CASE WHEN p_correct >= 0.5 AND advantage > 0 THEN row_number() OVER (
+               PARTITION BY encoder, method, model_id, p_correct >= 0.5 AND advantage > 0
+               ORDER BY advantage DESC, prompt_id) END AS r_top,
+           CASE WHEN p_correct < 0.5 AND advantage < 0 THEN row_number() OVER (
+               PARTITION BY encoder, method, model_id, p_correct < 0.5 AND advantage < 0
+               ORDER BY advantage ASC, prompt_id) END AS r_bottom
     FROM adv
 )
 SELECT r.encoder, r.method, r.model_id,
@@ -20,11 +25,11 @@ JOIN prompts p USING (prompt_id)
 WHERE r.r_top <= 10 OR r.r_bottom <= 10;
 
 -- The data dictionary (views lose their comments when re-created, so they are set here).
-COMMENT ON VIEW selection_strengths IS 'For each model, the 10 prompts it is predicted strongest and weakest on relative to its pool';
+COMMENT ON VIEW selection_strengths IS 'For each model, the 10 prompts it is predicted strongest (p >= 0.5, above the pool mean) and weakest (p < 0.5, below it) on';
 COMMENT ON COLUMN selection_strengths.encoder IS 'encoders.encoder';
 COMMENT ON COLUMN selection_strengths.method IS 'operators.method';
 COMMENT ON COLUMN selection_strengths.model_id IS 'models.model_id';
-COMMENT ON COLUMN selection_strengths.kind IS 'strongest | weakest';
+COMMENT ON COLUMN selection_strengths.kind IS 'strongest (p_correct >= 0.5 and advantage > 0) | weakest (p_correct < 0.5 and advantage < 0)';
 COMMENT ON COLUMN selection_strengths.rank IS '1..10 within kind';
 COMMENT ON COLUMN selection_strengths.prompt_id IS 'prompts.prompt_id';
 COMMENT ON COLUMN selection_strengths.benchmark IS 'The benchmark (pool)';

@@ -33,13 +33,16 @@ def advantage(P: np.ndarray) -> np.ndarray:
 
 
 def strengths(P: np.ndarray, prompts: list[str], models: list[str], k: int = 10) -> list[dict]:
-    """For each model the K prompts with the highest and lowest advantage over the other models (ties: prompt id)."""
+    """For each model the K prompts with the highest advantage over the other models among those it is more likely
+    right than wrong on (p >= 0.5, advantage > 0: strongest), and the lowest among p < 0.5, advantage < 0 (weakest);
+    ties: prompt id."""
     A = advantage(P)
     out = []
     for j, m in enumerate(models):
-        ok = np.flatnonzero(~np.isnan(A[:, j]))
-        for kind, sign in (("strongest", -1.0), ("weakest", 1.0)):
-            order = sorted(ok, key=lambda i: (sign * A[i, j], prompts[i]))[:k]
+        known = ~np.isnan(A[:, j])
+        for kind, sign, ok in (("strongest", -1.0, known & (P[:, j] >= 0.5) & (A[:, j] > 0)),
+                               ("weakest", 1.0, known & (P[:, j] < 0.5) & (A[:, j] < 0))):
+            order = sorted(np.flatnonzero(ok), key=lambda i: (sign * A[i, j], prompts[i]))[:k]
             out += [{"model_id": m, "kind": kind, "rank": r + 1, "prompt_id": prompts[i],
                      "p_correct": float(P[i, j]), "advantage": float(A[i, j])} for r, i in enumerate(order)]
     return out

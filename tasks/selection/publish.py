@@ -217,9 +217,7 @@ def summary_numbers(tables: dict[str, pa.Table]) -> dict:
 def write_publication(con, out: str | Path, cfg: dict) -> dict:
     """Write tables, plots, summary.md, report.html and manifest.json under OUT and log the publication; returns
     {out, watermark, fingerprint, files, numbers, rows}."""
-    from tasks.selection import explain
-    from tasks.selection import plots
-    from tasks.selection.report_html import render_html, render_markdown
+    from tasks.selection.report import write_report
     from warehouse.selection import data_watermark, prediction_sets, record_publication
 
     out = Path(out)
@@ -230,31 +228,10 @@ def write_publication(con, out: str | Path, cfg: dict) -> dict:
     files: list[Path] = []
     for name, t in tables.items():
         files += write_table(t, out / "tables", name)
-    sim = tables["model_similarity"].to_pylist()
-    models = sorted({r["model_a"] for r in sim})
-    C = np.eye(len(models))
-    pos = {m: i for i, m in enumerate(models)}
-    for r in sim:
-        C[pos[r["model_a"]], pos[r["model_b"]]] = r["cosine"] if r["cosine"] is not None else 0.0
-    order = explain.similarity_order(C)
-    (out / "plots").mkdir(parents=True, exist_ok=True)
-    by_task = tables["selection_by_task"].to_pylist()
-    files += [plots.cost_frontier(tables["cost_frontier"].to_pylist(), out / "plots" / "cost_frontier.png"),
-              plots.similarity_heatmap(C[np.ix_(order, order)], [models[i] for i in order],
-                                       out / "plots" / "model_similarity.png"),
-              plots.predicted_vs_observed([r for r in by_task if r["category"]],
-                                          out / "plots" / "predicted_vs_observed.png", "per category, all prompts"),
-              plots.predicted_vs_observed([r for r in tables["selection_heldout"].to_pylist() if r["category"]],
-                                          out / "plots" / "heldout_predicted_vs_observed.png",
-                                          "per category, held-out prompts"),
-              plots.routing(tables["selection_routing"].to_pylist(), out / "plots" / "routing.png"),
-              plots.reliability(tables["selection_calibration"].to_pylist(), out / "plots" / "reliability.png")]
     meta = {"encoder": cfg["encoder"], "method": cfg["method"], "watermark": watermark,
             "operator_versions": versions, "numbers": summary_numbers(tables),
             "rows": {name: t.num_rows for name, t in tables.items()}}
-    (out / "summary.md").write_text(render_markdown(meta, tables))
-    (out / "report.html").write_text(render_html(meta, tables, most_similar=explain.most_similar(C, models)))
-    files += [out / "summary.md", out / "report.html"]
+    files += write_report(out, meta, tables)   # plots, summary.md, report.html
     checksums = {str(p.relative_to(out)): sha256(p) for p in files}
     body = manifest(meta, checksums)
     (out / "manifest.json").write_bytes(body)

@@ -1,99 +1,33 @@
-"""The publication's Markdown summary and static HTML report (tables and PNG plots; no scripts, no timestamps)."""
+"""The publication's Markdown summary and static HTML report (a table of contents, per-pool sections, tables cut
+to MAX_ROWS rows with the full table named, PNG plots; no scripts, no timestamps)."""
 from __future__ import annotations
 
 import html
 
-import pyarrow as pa
+from tasks.selection.report_recommend import fmt
+from tasks.selection.report_sections import Section
 
-CSS = """body{font-family:DejaVu Sans,Arial,sans-serif;margin:2em;max-width:1200px;color:#222}
-table{border-collapse:collapse;margin:.6em 0 1.4em;font-size:12px}th,td{border:1px solid #ccc;padding:2px 6px}
-th{background:#f0f0f0;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-img{max-width:100%;border:1px solid #eee;margin:.4em 0}code{background:#f6f6f6;padding:0 3px}"""
-
-
-def fmt(v) -> str:
-    """A cell as text: floats to 4 significant digits, NULL as '-'."""
-    if v is None:
-        return "-"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    return str(v)
+MAX_ROWS = 15
+CSS = """body{font-family:DejaVu Sans,Arial,sans-serif;margin:1.5em auto;max-width:1320px;padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:.4em 0 1em;font-size:12px;max-width:100%}
+th,td{border:1px solid #ccc;padding:2px 6px;vertical-align:top}td{overflow-wrap:anywhere}
+th{background:#f0f0f0;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+img{max-width:100%;height:auto;border:1px solid #eee;margin:.3em 0}code{background:#f6f6f6;padding:0 3px}
+.row{display:flex;flex-wrap:wrap;gap:6px 14px;align-items:flex-start}.row>*{flex:0 0 auto;max-width:100%}
+.row>img.wide{flex-basis:100%}nav{background:#fafafa;border:1px solid #ddd;padding:.3em 1em;font-size:13px}
+nav ul{margin:.2em 0;padding-left:1.2em}nav li{margin:.1em 0}nav li li{display:inline;margin-right:1em}
+ul.recommend li{margin:.25em 0}p.more{font-size:12px;color:#555;margin-top:-.6em}
+h2{border-top:2px solid #ccc;padding-top:.4em;margin-top:1.4em}h3{margin:1em 0 .3em}"""
+WIDE_PLOTS = ("cost_frontier",)   # plot files shown at full width
 
 
-def top_per_task(by_task: list[dict], k: int = 3) -> list[dict]:
-    """One row per task: its K best models by predicted success, each 'model (predicted / observed)'."""
-    rows: dict[str, dict] = {}
-    for r in by_task:
-        if r["rank"] <= k:
-            row = rows.setdefault(r["task"], {"task": r["task"], "prompts": r["n_prompts"]})
-            row[f"#{r['rank']}"] = f"{r['model_id']} ({fmt(r['predicted_accuracy'])} / {fmt(r['observed_accuracy'])})"
-    return [rows[t] for t in sorted(rows)]
-
-
-def sections(meta: dict, tables: dict[str, pa.Table]) -> list[tuple[str, str, list[dict], str | None]]:
-    """(title, description, rows, plot file) of every report section, in order."""
-    g = lambda name: tables[name].to_pylist()  # noqa: E731
-    routing = [{k: r[k] for k in ("benchmark", "policy", "n_test", "expected_accuracy", "observed_accuracy",
-                                  "expected_cost_usd", "mean_cost_usd", "accuracy_vs_best_single",
-                                  "cost_vs_best_single", "top_model")} for r in g("selection_routing")]
-    frontier = [{k: r[k] for k in ("task", "model_id", "predicted_accuracy", "observed_accuracy", "mean_cost_usd",
-                                   "share_of_best")} for r in g("cost_frontier") if r["on_frontier"]]
-    cheapest = [{k: r[k] for k in ("task", "margin", "best_model", "best_predicted", "cheapest_model",
-                                   "predicted_accuracy", "mean_cost_usd", "cost_saving")}
-                for r in g("selection_cheapest")]
-    strengths = [{k: r[k] for k in ("model_id", "kind", "rank", "prompt_id", "p_correct", "advantage", "text")}
-                 for r in g("selection_strengths") if r["rank"] <= 2]
-    disagree = [{k: r[k] for k in ("benchmark", "rank", "prompt_id", "spread", "most_likely", "p_max",
-                                   "least_likely", "p_min", "text")}
-                for r in g("selection_disagreement") if r["rank"] <= 5]
-    held = [r for r in g("selection_heldout") if not r["category"]]
-    calibration = [{"benchmark": b, "ece": sum(r["ece_part"] or 0.0 for r in g("selection_calibration")
-                                               if r["benchmark"] == b),
-                    "held-out results": sum(r["n"] for r in g("selection_calibration") if r["benchmark"] == b)}
-                   for b in sorted({r["benchmark"] for r in g("selection_calibration")})]
-    return [
-        ("Best models per task", "Top three models per benchmark and category by mean predicted success "
-         "(predicted / observed accuracy over the same prompts).", top_per_task(g("selection_by_task")), None),
-        ("Cheapest model within a margin of the best", "Tasks with measured costs: the cheapest model whose predicted "
-         "success is at least the margin times the best model's.", cheapest, None),
-        ("Quality vs cost frontier", "Models no other model beats on both predicted success and mean cost.",
-         frontier, "plots/cost_frontier.png"),
-        ("Routing on held-out prompts", "Operators refitted on training prompts only; policies scored on held-out "
-         "prompts against always using the best single model.", routing, "plots/routing.png"),
-        ("Predicted vs observed accuracy", "Whole benchmarks on held-out prompts; plots per category.", held,
-         "plots/predicted_vs_observed.png"),
-        ("Held-out predicted vs observed", "The same per category, operators fitted without these prompts.", [],
-         "plots/heldout_predicted_vs_observed.png"),
-        ("Calibration on held-out prompts", "Per pool: observed share correct against the mean predicted probability "
-         "in 10 bins; ECE is the results-weighted mean gap.", calibration, "plots/reliability.png"),
-        ("Model similarity", "Cosine between operator vectors (clustered order).", [], "plots/model_similarity.png"),
-        ("Strongest and weakest prompts per model", "Highest and lowest predicted success relative to the pool mean.",
-         strengths, None),
-        ("Where the models disagree most", "Prompts with the largest spread of predicted success.", disagree, None),
-    ]
-
-
-def _html_table(rows: list[dict]) -> str:
-    """An HTML table of ROWS (numbers right-aligned)."""
-    if not rows:
-        return ""
-    cols = list(rows[0])
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
-    body = "\n".join("<tr>" + "".join(
-        f"<td class=\"n\">{fmt(r.get(c))}</td>" if isinstance(r.get(c), (int, float)) and not isinstance(r.get(c), bool)
-        else f"<td>{html.escape(fmt(r.get(c)))}</td>" for c in cols) + "</tr>" for r in rows)
-    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
-
-
-def _headline(meta: dict) -> list[str]:
-    """Key numbers as sentences."""
+def headline(meta: dict) -> list[str]:
+    """Key numbers as sentences (accuracy: held-out prompts only)."""
     n = meta["numbers"]
     lines = [f"Data watermark {meta['watermark']} (highest results load), encoder {meta['encoder']}, method "
              f"{meta['method']}, {len(meta['operator_versions'])} operators.",
-             f"Predicted vs observed accuracy per category: Pearson r = {fmt(n['correlation_by_category'])} on all "
-             f"prompts, {fmt(n['correlation_by_category_heldout'])} on held-out prompts."]
+             f"Predicted vs observed accuracy per category on held-out prompts (operators fitted without them): "
+             f"Pearson r = {fmt(n['correlation_by_category_heldout'])}."]
     for bench, pol in sorted(n["routing"].items()):
         best, cheap = pol.get("best_single"), pol.get("within_0.95") or pol.get("max_predicted")
         if best and cheap:
@@ -106,39 +40,85 @@ def _headline(meta: dict) -> list[str]:
     return lines
 
 
-def render_html(meta: dict, tables: dict[str, pa.Table], most_similar: dict | None = None) -> str:
-    """The static HTML report."""
+def _html_table(rows: list[dict]) -> str:
+    """An HTML table of ROWS (numbers right-aligned)."""
+    if not rows:
+        return ""
+    cols = list(rows[0])
+    head = "".join(f"<th>{html.escape(c).replace('_', '_<wbr>')}</th>" for c in cols)
+    body = "\n".join("<tr>" + "".join(
+        f"<td class=\"n\">{fmt(r.get(c))}</td>" if isinstance(r.get(c), (int, float)) and not isinstance(r.get(c), bool)
+        else f"<td>{html.escape(fmt(r.get(c)))}</td>" for c in cols) + "</tr>" for r in rows)
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+
+
+def more_rows(sec: Section, shown: int) -> str:
+    """The note under a cut table: how many rows are shown and where the rest are ('' when all are)."""
+    if len(sec.rows) <= shown:
+        return ""
+    return f"First {shown} of {len(sec.rows)} rows; every row: tables/{sec.source}.csv"
+
+
+def _img(path: str, title: str) -> str:
+    """An img tag of a plot file (full width for WIDE_PLOTS, else half)."""
+    wide = " class=\"wide\"" if any(w in path for w in WIDE_PLOTS) else ""
+    return f"<img src=\"{path}\" alt=\"{html.escape(title)}\"{wide}>"
+
+
+def toc(secs: list[Section]) -> str:
+    """The table of contents: every level-2 section, its level-3 sections nested."""
+    out, open_sub = ["<nav id=\"contents\"><strong>Contents</strong><ul>"], False
+    for s in secs:
+        link = f"<a href=\"#{s.anchor}\">{html.escape(s.title)}</a>"
+        if s.level == 2:
+            out.append(("</ul></li>" if open_sub else "") + f"<li>{link}")
+            open_sub = False
+        else:
+            out.append(("" if open_sub else "<ul>") + f"<li>{link}</li>")
+            open_sub = True
+    out.append(("</ul></li>" if open_sub else "") + "</ul></nav>")
+    return "\n".join(out)
+
+
+def render_html(meta: dict, secs: list[Section]) -> str:
+    """The static HTML report of SECS."""
     parts = ["<!DOCTYPE html>", "<html lang=\"en\"><head><meta charset=\"utf-8\">",
+             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
              "<title>taskspace selection report</title>", f"<style>{CSS}</style></head><body>",
              "<h1>Which model for this prompt, this task, this budget</h1>"]
-    parts += [f"<p>{html.escape(line)}</p>" for line in _headline(meta)]
-    for title, desc, rows, plot in sections(meta, tables):
-        parts.append(f"<h2>{html.escape(title)}</h2>\n<p>{html.escape(desc)}</p>")
-        if plot:
-            parts.append(f"<img src=\"{plot}\" alt=\"{html.escape(title)}\">")
-        parts.append(_html_table(rows))
-    if most_similar:
-        rows = [{"model_id": m, "most similar": ", ".join(f"{o} ({c:.2f})" for o, c in sims)}
-                for m, sims in sorted(most_similar.items())]
-        parts.append("<h2>Most similar operators</h2>\n" + _html_table(rows))
-    parts.append("<p>Tables: <code>tables/*.parquet</code> and <code>tables/*.csv</code>; checksums in "
-                 "<code>manifest.json</code>.</p></body></html>")
+    parts += [f"<p>{html.escape(line)}</p>" for line in headline(meta)]
+    parts.append(toc(secs))
+    for s in secs:
+        parts.append(f"<h{s.level} id=\"{s.anchor}\">{html.escape(s.title)}</h{s.level}>")
+        if s.text:
+            parts.append(f"<p>{html.escape(s.text)}</p>")
+        if s.items:
+            parts.append("<ul class=\"recommend\">" + "".join(
+                f"<li data-task=\"{html.escape(i['task'])}\">{html.escape(i['sentence'])}</li>" for i in s.items)
+                + "</ul>")
+        more = more_rows(s, MAX_ROWS)
+        table = _html_table(s.rows[:MAX_ROWS]) + (f"\n<p class=\"more\">{html.escape(more)}</p>" if more else "")
+        if s.plots or table:   # plots and table side by side where they fit
+            parts.append("<div class=\"row\">" + "".join(_img(p, s.title) for p in s.plots)
+                         + (f"<div>{table}</div>" if table else "") + "</div>")
+    parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
 
-def render_markdown(meta: dict, tables: dict[str, pa.Table], max_rows: int = 30) -> str:
+def render_markdown(meta: dict, secs: list[Section], max_rows: int = MAX_ROWS) -> str:
     """The Markdown summary (the same sections, at most MAX_ROWS rows each)."""
-    out = ["# Selection summary", ""] + [f"- {line}" for line in _headline(meta)] + [""]
-    for title, desc, rows, plot in sections(meta, tables):
-        out += [f"## {title}", "", desc, ""]
-        if plot:
-            out += [f"![{title}]({plot})", ""]
-        if rows:
-            cols = list(rows[0])
+    out = ["# Selection summary", ""] + [f"- {line}" for line in headline(meta)] + [""]
+    for s in secs:
+        out += ["#" * s.level + f" {s.title}", ""] + ([s.text, ""] if s.text else [])
+        if s.items:
+            out += [f"- {i['sentence']}" for i in s.items] + [""]
+        out += [f"![{s.title}]({p})" for p in s.plots] + ([""] if s.plots else [])
+        if s.rows:
+            cols = list(s.rows[0])
             out += ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
             out += ["| " + " | ".join(fmt(r.get(c)).replace("|", "\\|").replace("\n", " ") for c in cols) + " |"
-                    for r in rows[:max_rows]]
-            if len(rows) > max_rows:
-                out.append(f"\n({len(rows) - max_rows} more rows in the tables)")
+                    for r in s.rows[:max_rows]]
+            if more := more_rows(s, max_rows):
+                out.append(f"\n{more}")
             out.append("")
     return "\n".join(out)
