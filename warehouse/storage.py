@@ -18,12 +18,23 @@ def storage_version() -> str:
 
 
 def create(path: str) -> None:
-    """Create an empty warehouse file at PATH in the storage_version() format (nothing if it appeared meanwhile)."""
+    """Create an empty warehouse file at PATH in the storage_version() format, atomically: it is written under a
+    temporary name and linked into place, so a process opening PATH meanwhile never sees a half-written file
+    (nothing happens if PATH appeared meanwhile)."""
+    tmp = f"{path}.new-{os.getpid()}"
     try:
-        duckdb.connect(path, config={"storage_compatibility_version": storage_version()}).close()
-    except duckdb.IOException as exc:
-        if "lock" not in str(exc).lower():   # another process is creating it: the caller's open waits for it
-            raise
+        duckdb.connect(tmp, config={"storage_compatibility_version": storage_version()}).close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:   # another process created it first: use theirs
+            pass
+        except OSError:           # a file system without hard links: a rename, unless it exists by now
+            if not os.path.exists(path):
+                os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, tmp + ".wal"):
+            if os.path.exists(leftover):
+                os.remove(leftover)
 
 
 def _quote(path: str) -> str:
