@@ -145,9 +145,15 @@ def _explain_empty(out: dict, max_cost: float | None, models: str | None) -> Non
     why = [f"--max-cost {max_cost} left out {ex.get('over_max_cost', 0)} model(s) that cost more and "
            f"{ex.get('unknown_cost', 0)} whose cost is unknown" if max_cost is not None else None,
            f"--models {models!r}" if models else None]
+    hint = []
+    if max_cost is not None:
+        hint.append("a higher --max-cost" + ("" if ex.get("over_max_cost") else
+                                             ", or --benchmark with a pool that has costs"))
+    if models:
+        hint.append("other --models patterns (the pool's models: taskspace select --task "
+                    f"{b.get('pool')})")
     typer.echo(f"no model to recommend for {len(empty)} of {len(blocks)} prompt(s) in pool {b.get('pool')!r}: "
-               + "; ".join(w for w in why if w) + " (try a higher --max-cost, or --benchmark with a pool that "
-               "has costs)", err=True)
+               + "; ".join(w for w in why if w) + f" (try {' or '.join(hint)})", err=True)
     raise typer.Exit(EMPTY_ANSWER)
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 CROSS_POOL = ("note: probabilities from different pools are calibrated on different benchmarks; compare models "
               "within one pool")
+TASK_LEGEND = ("accuracy: predicted accuracy on the task's prompts (mean P(correct)); observed: share correct in "
+               "the warehouse on the same prompts (the operators' training data, so close by construction; the "
+               "report's held-out numbers are the honest check); cost: mean USD per prompt (- = unknown)")
 LEGEND = ("P(correct): calibrated probability that the model answers this prompt correctly; evidence: effective "
           "number of training prompts like this one behind the prediction; cost: expected USD for this prompt "
           "(- = unknown)")
@@ -79,7 +82,7 @@ def select_text(out: dict) -> str:
             top = b["models"][0]
             obs = top.get("observed_accuracy")
             lines.append(f"pick: {top['model_id']}  predicted accuracy {top['predicted_accuracy']:.3f}"
-                         + (f", observed {obs:.3f} on the task's prompts" if obs is not None else "")
+                         + (f", observed {obs:.3f} on its prompts" if obs is not None else "")
                          + f", pool {b.get('pool')}")
             c = b.get("cheapest_within_margin")
             if c:
@@ -92,6 +95,6 @@ def select_text(out: dict) -> str:
         lines += table_lines(b["models"])
         if len({r.get("pool") for r in b["models"]}) > 1:
             lines.append(CROSS_POOL)
-    lines.append(LEGEND)
+    lines.append(TASK_LEGEND if "task" in out and "n_examples" not in out else LEGEND)
     lines.append(f"{out['encoder']}/{out['method']}, {out['seconds']['total']:.2f} s")
     return "\n".join(lines)
