@@ -93,6 +93,7 @@ from flows import cli_pipeline  # noqa: E402,F401
 from flows import cli_helu  # noqa: E402,F401
 from flows import cli_releases  # noqa: E402,F401
 from flows import cli_warehouse  # noqa: E402,F401
+from flows import cli_coldstart  # noqa: E402,F401
 
 if __name__ == "__main__":
     run()
