@@ -32,6 +32,15 @@ def _fmt(v, spec: str) -> str:
     return "-" if v is None else format(v, spec)
 
 
+def _cold(r: dict) -> str:
+    """'  cold start: N evaluations, benchmark est A [LO, HI]' for a cold-start model, else ''."""
+    if not r.get("coldstart"):
+        return ""
+    e = r.get("estimated_accuracy")
+    return f"  cold start: {r['n_evaluations']} evaluations" + (
+        f", benchmark est {e['estimate']:.3f} [{e['lo']:.3f}, {e['hi']:.3f}]" if e else "")
+
+
 def _human(out: dict) -> str:
     """Ranked models as text lines (one block per prompt or for the task)."""
     blocks = out["prompts"] if "prompts" in out else [out]
@@ -48,7 +57,8 @@ def _human(out: dict) -> str:
             acc = r.get("p_correct", r.get("predicted_accuracy"))
             obs = f"  observed {_fmt(r.get('observed_accuracy'), '.3f')}" if "observed_accuracy" in r else ""
             cost = r.get("expected_cost_usd", r.get("mean_cost_usd"))
-            lines.append(f"{r['rank']:>3}. {r['model_id']:36} {acc:.3f}{obs}  cost {_fmt(cost, '.2e')}")
+            lines.append(f"{r['rank']:>3}. {r['model_id']:36} {acc:.3f}{obs}  cost {_fmt(cost, '.2e')}"
+                         + _cold(r))
         cheap = b.get("cheapest_within_margin")
         if cheap:
             lines.append(f"     cheapest within {cheap['margin']:.0%} of the best: {cheap['model_id']} "

@@ -138,3 +138,21 @@ def summarise(rows: list[dict]) -> dict:
                     "routing_cold": m("routing_cold"), "routing_full": m("routing_full"),
                     "routing_without": m("routing_without"), "n": len(g)}
     return out
+
+
+def run(db, budget: int, benchmark: str | None = None, encoder: str = "all-MiniLM-L6-v2", seed: int = 0,
+        strategies: tuple[str, ...] = ("difficulty", "random"), estimator: str = "irt") -> dict:
+    """`taskspace evaluate --split coldstart`: leave-one-model-out at K = BUDGET on BENCHMARK (default the one
+    with most results) for the default plan and random choice; {benchmark, models, prompts, rows: summarise()}."""
+    from tasks.evaluation.data import benchmarks, load
+    from warehouse.db import using
+
+    with using(db) as con:
+        bench = benchmark or benchmarks(con)[0]
+        data = load(con, encoder, bench)
+    if len(data.models) < 3:
+        raise ValueError(f"{bench}: leave-one-model-out needs at least 3 models (has {len(data.models)})")
+    rows = coldstart(data, [budget], strategies, (estimator,), seed=seed)
+    return {"benchmark": bench, "models": len(data.models), "prompts": len(data.prompts), "budget": budget,
+            "estimator": estimator, "seed": seed,
+            "rows": [{"strategy": s, **m} for (_, s, _), m in summarise(rows).items()]}

@@ -18,6 +18,7 @@ class Items:
     b: np.ndarray
     theta: np.ndarray
     misfit: np.ndarray
+    two: bool = False
 
 
 MIN_MODELS_2PL = 20   # item slopes need this many known models (measured: 2PL better with 21, worse with 10)
@@ -53,7 +54,7 @@ def fit_items(labels: np.ndarray, two: bool | None = None, iters: int = 150) -> 
         b, a = b + a * mu, a * sd
     P = sigmoid(a[:, None] * th[None, :] + b[:, None])
     misfit = ((Z - P) * mask).sum(0) / np.maximum(mask.sum(0), 1)
-    return Items(a, b, th, misfit)
+    return Items(a, b, th, misfit, two)
 
 
 def ability(items: Items, rows: np.ndarray, y01: np.ndarray, iters: int = 50) -> tuple[float, float]:

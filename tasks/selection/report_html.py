@@ -53,7 +53,12 @@ def sections(meta: dict, tables: dict[str, pa.Table]) -> list[tuple[str, str, li
                                                if r["benchmark"] == b),
                     "held-out results": sum(r["n"] for r in g("selection_calibration") if r["benchmark"] == b)}
                    for b in sorted({r["benchmark"] for r in g("selection_calibration")})]
+    releases = [{k: r[k] for k in ("benchmark", "model_id", "category", "n_evaluations", "estimate", "lo", "hi",
+                                   "routed_share")} for r in g("selection_new_releases")]
     return [
+        ("New releases", "Cold-start models (results on a small part of a benchmark): estimated accuracy over the "
+         "whole benchmark (*) and per category with a 95 % interval, the evaluations behind it, and the share of "
+         "prompts the pool's router would send to it.", releases, None),
         ("Best models per task", "Top three models per benchmark and category by mean predicted success "
          "(predicted / observed accuracy over the same prompts).", top_per_task(g("selection_by_task")), None),
         ("Cheapest model within a margin of the best", "Tasks with measured costs: the cheapest model whose predicted "
