@@ -13,7 +13,7 @@ import pytest
 
 from selection_warehouse import invoke
 
-pytestmark = [pytest.mark.shared_data]
+pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 HELD_OUT = "gpt-3.5-turbo-1106"
 ROWS = {"arc_challenge_train": 80, "mbpp_train": 60, "winograde_train": 80}   # real rows of each file
 
@@ -112,3 +112,9 @@ def test_plan_ingest_refresh_gives_a_cold_start_operator(shared_data, tmp_path):
         assert con.execute("SELECT count(*) FROM coldstart_estimates").fetchall() == [(0,)]
         assert con.execute("SELECT DISTINCT coldstart FROM operators_current WHERE model_id = ?",
                            [HELD_OUT]).fetchall() == [(False,)]
+
+    ev = invoke("--db", db, "evaluate", "--split", "coldstart", "--budget", "30", "--benchmark", "routerbench",
+                "--json")   # leave one model out over the 11
+    assert ev["models"] == 11 and {r["strategy"] for r in ev["rows"]} == {"difficulty", "random"}
+    assert all(r["n"] == 11 and 0 <= r["mae"] < 0.2 and 0 <= r["coverage"] <= 1 and 0.5 < r["routing_cold"] <= 1
+               for r in ev["rows"])
