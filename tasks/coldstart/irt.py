@@ -24,7 +24,8 @@ class Items:
 MIN_MODELS_2PL = 20   # item slopes need this many known models (measured: 2PL better with 21, worse with 10)
 
 
-def fit_items(labels: np.ndarray, two: bool | None = None, iters: int = 150) -> Items:
+def fit_items(labels: np.ndarray, two: bool | None = None, iters: int = 150, b_prec: float = 0.1,
+              a_prec: float = 1.0) -> Items:
     """Items of LABELS (prompts x known models, 1/0, NaN = none) by alternating Newton steps with weak L2 priors
     (b ~ N(0, 10), a ~ N(1, 1)); abilities standardised to mean 0, sd 1. TWO: 2PL (None: when there are at
     least MIN_MODELS_2PL known models), else 1PL."""
@@ -43,10 +44,10 @@ def fit_items(labels: np.ndarray, two: bool | None = None, iters: int = 150) -> 
 
     for _ in range(iters):
         R, W = resid()
-        b += (R.sum(1) - 0.1 * b) / (W.sum(1) + 0.1)
+        b += (R.sum(1) - b_prec * b) / (W.sum(1) + b_prec)
         if two:
             R, W = resid()
-            a += ((R * th).sum(1) - (a - 1.0)) / ((W * th ** 2).sum(1) + 1.0)
+            a += ((R * th).sum(1) - a_prec * (a - 1.0)) / ((W * th ** 2).sum(1) + a_prec)
         R, W = resid()
         th += (R * a[:, None]).sum(0) / ((W * a[:, None] ** 2).sum(0) + 1e-3)
         mu, sd = th.mean(), max(th.std(), 1e-6)
