@@ -52,7 +52,9 @@ def refresh_cmd(
     emit(out, as_json, f"embedded {out['embedded']} texts ({out['prompts_embedded']} prompts), folded "
                        f"{out['rows_folded']} result rows into {out['models_updated']} models, refit "
                        f"{out['operators_refit']} operators ({out['versions_written']} versions) "
-                       f"in {out['seconds']['total']} s")
+                       f"in {out['seconds']['total']} s" + "".join(
+                           f"\ncold start: {m} in {p} (an estimate from few results; see coldstart_estimates)"
+                           for m, p in out.get("coldstart", [])))
 
 
 @app.command("evaluate")
