@@ -82,11 +82,11 @@ def load_pools(con, encoder: str, specs: list[MethodSpec], todo: dict[str, dict[
     return out
 
 
-def cold_of(got: dict) -> tuple[list[int], dict]:
-    """(indices of the pool's units that are cold-start, {model: n results}) by detect.cold_models."""
+def cold_of(got: dict) -> list[int]:
+    """Indices of the pool's units that are cold-start (detect.cold_models on their result counts)."""
     counts = {u[0]: int(round(s.n)) for u, s in zip(got["units"], got["data"].stats)}
     cold = detect.cold_models(counts, len(got["pool_labels"]["prompts"]))
-    return [j for j, u in enumerate(got["units"]) if u[0] in cold], counts
+    return [j for j, u in enumerate(got["units"]) if u[0] in cold]
 
 
 def refit_pools(loaded: dict[str, dict], encoder: str, specs: list[MethodSpec], todo: dict[str, dict[str, set]]
@@ -100,7 +100,7 @@ def refit_pools(loaded: dict[str, dict], encoder: str, specs: list[MethodSpec], 
     for pool, got in loaded.items():
         units, data, extra, current = got["units"], got["data"], got["extra"], got["current"]
         reasons = {"units": len(units), "stale": sorted({u[0] for s in todo[pool].values() for u in s})}
-        cold, _ = cold_of(got)
+        cold = cold_of(got)
         warm = [j for j in range(len(units)) if j not in cold]
         if cold:
             reasons["coldstart"] = sorted(units[j][0] for j in cold)
