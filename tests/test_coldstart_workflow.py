@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from pathlib import Path
 
 import duckdb
@@ -16,6 +17,17 @@ from selection_warehouse import invoke
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 HELD_OUT = "gpt-3.5-turbo-1106"
 ROWS = {"arc_challenge_train": 80, "mbpp_train": 60, "winograde_train": 80}   # real rows of each file
+
+
+@pytest.fixture(autouse=True)
+def _logging_restored():
+    """The CLI's refresh adds a stderr handler to the taskspace logger bound to CliRunner's stream, closed after
+    each command: put the logger back so later tests do not write to a closed file."""
+    logger = logging.getLogger("taskspace")
+    handlers, level = list(logger.handlers), logger.level
+    yield
+    logger.handlers[:] = handlers
+    logger.setLevel(level)
 
 
 def _subset(shared: Path, out: Path) -> dict[str, dict[str, str]]:
@@ -90,7 +102,7 @@ def test_plan_ingest_refresh_gives_a_cold_start_operator(shared_data, tmp_path):
     assert not any(m["coldstart"] for m in sel["models"] if m["model_id"] != HELD_OUT)
 
     pub = tmp_path / "pub"
-    invoke("--db", db, "publish", "--out", str(pub), "--json")
+    invoke("--db", db, "publish", "--out", str(pub), "--no-flow", "--json")   # no Prefect in this process
     with open(pub / "tables" / "selection_new_releases.csv", newline="") as f:
         table = list(csv.DictReader(f))
     top = [r for r in table if r["category"] == "*"]
