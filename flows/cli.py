@@ -102,6 +102,7 @@ from flows import cli_pipeline  # noqa: E402,F401
 from flows import cli_helu  # noqa: E402,F401
 from flows import cli_releases  # noqa: E402,F401
 from flows import cli_warehouse  # noqa: E402,F401
+from flows import cli_coldstart  # noqa: E402,F401
 # --- end of sub-command modules ---
 from flows.cli_examples import add_help_extras  # noqa: E402
 

@@ -14,6 +14,7 @@ EXAMPLES: dict[str, list[str]] = {
     "refresh": ["taskspace refresh            # embed new prompts, refit the operators of changed pools",
                 "taskspace refresh --json     # the same, one JSON object (pools_refit, precision, seconds)"],
     "evaluate": ["taskspace evaluate                     # every benchmark, one block each",
+                 "taskspace evaluate --split coldstart --budget 100 --benchmark mmlu-pro   # new models from K prompts",
                  "taskspace evaluate --benchmark routerbench --split id-cv --json"],
     "select": ["taskspace select \"Prove that the square root of 2 is irrational\"",
                "taskspace select \"Summarise this contract\" --max-cost 0.001 --benchmark routerbench",
@@ -33,6 +34,10 @@ EXAMPLES: dict[str, list[str]] = {
     "ingest releases": ["taskspace ingest releases -f hub-api ../shared/data/hub_models/deepseek_r1_family_models.json",
                         "taskspace ingest releases -f open-llm-leaderboard "
                         "../shared/data/open_llm_leaderboard/open_llm_leaderboard_v2.csv"],
+    "coldstart": ["taskspace coldstart plan --benchmark mmlu-pro --budget 100 --model org/new-model --out plan.jsonl"],
+    "coldstart plan": ["taskspace coldstart plan --benchmark mmlu-pro --budget 100 --model org/new-model "
+                       "--out plan.jsonl",
+                       "taskspace ingest results -f long answers.csv   # its answers to plan.jsonl, then refresh"],
     "helu": ["taskspace helu bench --quick", "taskspace helu summary"],
     "helu bench": ["taskspace helu bench --quick          # a few minutes on a CPU",
                    "taskspace helu bench --seeds 3 --json"],

@@ -54,6 +54,8 @@ def refresh_cmd(
                f"{out['operators_refit']} operators ({out['versions_written']} versions) in {out['seconds']['total']} s")
     if not (out["operators_refit"] or out["rows_folded"] or out["embedded"]):
         summary += "\nnothing new since the last refresh; new results come in with `taskspace ingest results -f FORMAT PATH`"
+    summary += "".join(f"\ncold start: {m} in {p} (an estimate from few results; see coldstart_estimates)"
+                       for m, p in out.get("coldstart", []))
     emit(out, as_json, summary)
 
 
@@ -61,7 +63,9 @@ def refresh_cmd(
 def evaluate_cmd(
     split: str = typer.Option("id", help="id: random 80/10/10 train/val/test prompts | id-cv: 5 folds | "
                               "loo-category (or ood): leave one category out | new-models: 20 % of the models "
-                              "added after the others."),
+                              "added after the others | coldstart: each model in turn new, given --budget planned "
+                              "prompts (leave one model out)."),
+    budget: int = typer.Option(100, min=1, help="coldstart split: prompts each held-out model answers."),
     seed: int = typer.Option(0, help="Seed of the split and of the trained baselines (stored with the run)."),
     methods: Optional[str] = typer.Option(None, help="Comma-separated methods (default: all). Known: "
                                           "base_rate, paper, paper_centred, centred, knn, logistic, matrix_factorisation, default."),
@@ -75,6 +79,8 @@ def evaluate_cmd(
     from tasks.evaluation.data import ALIASES, SPLITS
     from tasks.evaluation.evaluate import METHODS, run_evaluation
 
+    if split == "coldstart":
+        return _evaluate_coldstart(budget, benchmark, encoder, seed, as_json)
     if split not in SPLITS and split not in ALIASES:
         raise typer.BadParameter(" | ".join(SPLITS), param_hint="--split")
     from warehouse import connect
@@ -99,3 +105,24 @@ def evaluate_cmd(
     result = outs[0] if benchmark else {"split": outs[0]["split"], "seed": seed, "encoder": encoder,
                                         "benchmarks": {o["benchmark"]: o for o in outs}}
     emit(result, as_json, evaluation_text(outs))
+
+
+def _evaluate_coldstart(budget: int, benchmark: str | None, encoder: str, seed: int, as_json: bool) -> None:
+    """Print the leave-one-model-out cold-start numbers at K = BUDGET (tasks/coldstart/evaluate.run)."""
+    from tasks.coldstart.evaluate import run
+    from warehouse import connect
+
+    connect(State.db).close()
+    try:
+        out = run(State.db, budget, benchmark, encoder, seed)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    lines = [f"{out['benchmark']}, coldstart split: {out['models']} models each held out in turn, K = {budget} "
+             f"planned prompts of {out['prompts']}, estimator {out['estimator']}, seed {seed}",
+             f"{'plan':12} {'MAE pts':>8} {'95% CI':>13} {'cat MAE':>8} {'cover':>6} {'AUC lift':>9} "
+             f"{'lift20':>7} {'routing cold/full/without':>26}"]
+    lines += [f"{r['strategy']:12} {100 * r['mae']:8.2f} [{100 * r['mae_lo']:5.2f},{100 * r['mae_hi']:5.2f}] "
+              f"{100 * r['cat_mae']:8.2f} {r['coverage']:6.2f} {r['lift']:9.3f} {r['lift20']:7.3f} "
+              f"{r['routing_cold']:.4f}/{r['routing_full']:.4f}/{r['routing_without']:.4f}" for r in out["rows"]]
+    emit(out, as_json, "\n".join(lines))

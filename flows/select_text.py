@@ -53,6 +53,15 @@ def pick_lines(b: dict) -> list[str]:
     return lines
 
 
+def _cold(r: dict) -> str:
+    """'  cold start: N evaluations, benchmark est A [LO, HI]' for a cold-start model, else ''."""
+    if not r.get("coldstart"):
+        return ""
+    e = r.get("estimated_accuracy")
+    return f"  cold start: {r['n_evaluations']} evaluations" + (
+        f", benchmark est {e['estimate']:.3f} [{e['lo']:.3f}, {e['hi']:.3f}]" if e else "")
+
+
 def table_lines(rows: list[dict]) -> list[str]:
     """The ranked models under a header."""
     task = rows and "predicted_accuracy" in rows[0]
@@ -65,7 +74,7 @@ def table_lines(rows: list[dict]) -> list[str]:
         mid = _fmt(r.get("observed_accuracy"), ".3f") if task else _fmt(r.get("evidence"), ".0f")
         cost = r.get("expected_cost_usd", r.get("mean_cost_usd"))
         lines.append(f"{r['rank']:>4}  {r['model_id']:36} {acc:>10.3f} {mid:>9} {_fmt(cost, '.2e'):>10}"
-                     + (f"  {r.get('pool')}" if multi else ""))
+                     + (f"  {r.get('pool')}" if multi else "") + _cold(r))
     return lines
 
 

@@ -89,15 +89,19 @@ def refit(db, encoder: str, specs: list[ops.MethodSpec], *, everything: bool = F
     with using(db) as con:
         todo = plan(con, encoder, specs, everything=everything)
         loaded = load_pools(con, encoder, specs, todo)
-    rows, routers, why = refit_pools(loaded, encoder, specs, todo)
+    from warehouse.coldstart import replace_estimates
+
+    rows, routers, why, estimates = refit_pools(loaded, encoder, specs, todo)
     written = 0
     if rows or routers:
         with using(db, write=True) as con, transaction(con):
             written = store.write_operators(con, rows)
             for (method, pool), router in routers.items():
                 store.write_router(con, encoder, method, pool, router)
+            for pool, est in estimates.items():
+                replace_estimates(con, pool, est)
     return {"operators_refit": len({(r["model_id"], r["pool"]) for r in rows}), "versions_written": written,
-            "pools_refit": why}
+            "pools_refit": why, "coldstart": sorted({(r["model_id"], r["pool"]) for r in rows if r["coldstart"]})}
 
 
 def fold_embedding_late_texts(db, cfg: EncoderConfig, *, rebuild: bool = False,

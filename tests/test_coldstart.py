@@ -96,3 +96,50 @@ def test_leave_one_model_out_end_to_end():
     summ = summarise(rows)
     assert all(np.isfinite(v["mae"]) and 0 <= v["coverage"] <= 1 for v in summ.values())
     assert summ[("both", "random", 100)]["width"] < summ[("both", "random", 25)]["width"]
+
+
+def planted_irt(n: int = 3000, m: int = 24, seed: int = 1):
+    """Labels (prompts x models, 1/0) drawn from a 2PL with known item slopes / offsets and model abilities."""
+    rng = np.random.default_rng(seed)
+    a, b, th = rng.lognormal(0, 0.3, n), rng.normal(0, 1.5, n), rng.normal(0, 1, m)
+    P = sigmoid(a[:, None] * th[None, :] + b[:, None])
+    return (rng.random((n, m)) < P).astype(np.float64), (a, b, th)
+
+
+def test_irt_items_recovered_and_the_estimate_beats_the_sample_mean_with_an_interval_that_covers():
+    from tasks.coldstart import irt
+    L, (a, b, th) = planted_irt()
+    items = irt.fit_items(L[:, 1:])
+    assert items.two and not irt.fit_items(L[:, :10]).two   # 2PL with >= 20 known models, else 1PL
+    assert np.corrcoef(items.b, b)[0, 1] > 0.9 and np.corrcoef(items.theta, th[1:])[0, 1] > 0.95
+    errs, covered, widths = [], [], {}
+    for j in range(6):   # the estimate's own arithmetic, on the true items
+        true_items = irt.Items(a, b, np.delete(th, j), np.zeros(len(th) - 1), True)
+        truth = L[:, j].mean()
+        for s in range(20):
+            for k in (50, 400):
+                rows = np.random.default_rng(s).choice(len(L), k, replace=False)
+                est, lo, hi = irt.estimate(true_items, rows, L[rows, j], np.arange(len(L)))
+                errs.append((k, abs(est - truth), abs(L[rows, j].mean() - truth)))
+                covered.append(lo <= truth <= hi)
+                widths.setdefault(k, []).append(hi - lo)
+    for k, gain in ((50, 0.9), (400, 1.0)):   # at K = 400 the unseen prompts' own noise is most of the error
+        assert np.mean([e for kk, e, _ in errs if kk == k]) < gain * np.mean([x for kk, _, x in errs if kk == k])
+    assert np.mean(covered) >= 0.85 and np.mean(widths[400]) < 0.6 * np.mean(widths[50])
+
+
+def test_cold_models_are_the_small_ones_of_a_pool_with_others():
+    from tasks.coldstart.detect import cold_models, estimates
+    assert cold_models({"a": 1000, "b": 990, "new": 100}, 1000) == {"new"}
+    assert cold_models({"a": 100, "b": 90}, 1000) == set()   # nobody to learn from
+    assert cold_models({"a": 1000, "b": 250}, 1000) == set()
+    L, _ = planted_irt(n=600, m=12)
+    L[100:, 0] = np.nan   # model m0 answered 100 prompts
+    pool = {"models": [f"m{i}" for i in range(12)], "prompts": [f"p{i}" for i in range(600)],
+            "category": np.array(["x", "y"] * 300, dtype=object), "L": L}
+    rows = estimates(pool, {"m0"}, watermark=7)
+    assert [r["category"] for r in rows] == ["*", "x", "y"] and all(r["model_id"] == "m0" for r in rows)
+    whole = rows[0]
+    assert whole["n_evaluations"] == 100 and whole["n_prompts"] == 600 and whole["n_known_models"] == 11
+    assert whole["lo"] < whole["estimate"] < whole["hi"] and whole["estimator"] == "irt1"
+    assert sum(r["n_evaluations"] for r in rows[1:]) == 100

@@ -147,11 +147,12 @@ def write_operators(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
         return 0
     cols = ["model_id", "encoder", "method", "lam", "eps", "lam_source", "centred", "intercept", "vector", "prior",
             "rank", "n", "base_rate", "calib_a", "calib_b", "gcv", "signature", "watermark", "params", "pool",
-            "prior_version"]
+            "prior_version", "coldstart"]
     types = [pa.string(), pa.string(), pa.string(), pa.float64(), pa.float64(), pa.string(), pa.bool_(),
              pa.float64(), pa.list_(pa.float64()), pa.list_(pa.float64()), pa.int32(), pa.int64(), pa.float64(),
-             pa.float64(), pa.float64(), pa.float64(), pa.string(), pa.int64(), pa.string(), pa.string(), pa.string()]
-    data = {c: pa.array([json.dumps(r[c]) if c == "params" else r[c] for r in rows], t) for c, t in zip(cols, types)}
+             pa.float64(), pa.float64(), pa.float64(), pa.string(), pa.int64(), pa.string(), pa.string(), pa.string(), pa.bool_()]
+    data = {c: pa.array([json.dumps(r[c]) if c == "params" else bool(r.get(c)) if c == "coldstart" else r[c]
+                         for r in rows], t) for c, t in zip(cols, types)}
     with registered(con, "ops_batch", pa.table(data)):
         query(con, "operators_insert", now=utcnow())
     return len(rows)

@@ -29,3 +29,4 @@ COMMENT ON COLUMN operators_current.params IS 'Fit parameters (JSON)';
 COMMENT ON COLUMN operators_current.created_at IS 'When fitted (UTC)';
 COMMENT ON COLUMN operators_current.pool IS 'The benchmark fitted on; NULL: fitted before pools (history only)';
 COMMENT ON COLUMN operators_current.prior_version IS 'Hash of the pool centred operators it shrank toward (NULL: no prior)';
+COMMENT ON COLUMN operators_current.coldstart IS 'True: a cold-start operator (results cover under COLDSTART_SHARE of the pool); n is its number of evaluations';

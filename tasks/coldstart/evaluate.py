@@ -7,6 +7,7 @@ import numpy as np
 
 from tasks import operators as ops
 from tasks.coldstart.fit import Known, accuracy, by_category, fit_cold
+from tasks.coldstart import irt
 from tasks.coldstart.plan import plan
 from tasks.evaluation.data import EvalData
 from tasks.evaluation.evaluate import pool_data
@@ -34,6 +35,15 @@ def full_probabilities(data: EvalData, spec: ops.MethodSpec, rows: np.ndarray) -
     return route.calibrated(route.scores(W, b, data.X(np.arange(len(data.prompts)))), route.calib_of(f.operators))
 
 
+IRT = ("irt", "irt1", "irt2")   # accuracy by p-IRT over the known models' labels: irt auto (2PL with >= 20
+#                                  known models, else 1PL), irt1 1PL, irt2 2PL
+
+
+def labels01(Y: np.ndarray) -> np.ndarray:
+    """+1/-1 labels (NaN = none) as 1/0 (NaN kept)."""
+    return np.where(np.isnan(Y), np.nan, (Y > 0).astype(np.float64))
+
+
 def lift(a: float, full: float) -> float:
     """The share of the full operator's AUC lift over 0.5 that A reaches."""
     return (a - 0.5) / (full - 0.5) if full > 0.5 else float("nan")
@@ -59,6 +69,7 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
     out = []
     for j in models:
         known = known_of(data, pool, spec, j)
+        items = {e: irt.fit_items(labels01(known.Y), two={"irt": None, "irt1": False, "irt2": True}[e]) for e in estimators if e in IRT}
         mine = np.flatnonzero(~np.isnan(data.Y[:, j]))
         lab = data.Y[:, j] > 0
         truth = float(lab[mine].mean())
@@ -74,9 +85,15 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
                     r20 = np.intersect1d(rest, test20)
                     route_rows = np.setdiff1d(complete, rows)
                     for est in estimators:
-                        cold = fit_cold(known, rows, y, est, Xk=data.V[data.KEY[rows, j]].astype(np.float64))
-                        a, lo, hi = accuracy(cold, y, mine)
-                        cat = by_category(cold, y, data.category)
+                        cold = fit_cold(known, rows, y, "prior" if est in IRT else est,
+                                        Xk=data.V[data.KEY[rows, j]].astype(np.float64))
+                        if est in IRT:   # the accuracy from IRT, the operator (AUC, routing) from 'prior'
+                            a, lo, hi = irt.estimate(items[est], rows, y > 0, mine)
+                            cat = {c: irt.estimate(items[est], rows, y > 0, np.intersect1d(mine, np.flatnonzero(
+                                data.category == c)))[0] for c in cat_truth}
+                        else:
+                            a, lo, hi = accuracy(cold, y, mine)
+                            cat = by_category(cold, y, data.category)
                         row = {"model": data.models[j], "strategy": strategy, "k": int(len(rows)), "seed": s,
                                "estimator": est, "truth": truth, "estimate": a, "err": a - truth,
                                "covered": float(lo <= truth <= hi), "width": hi - lo,
@@ -121,3 +138,21 @@ def summarise(rows: list[dict]) -> dict:
                     "routing_cold": m("routing_cold"), "routing_full": m("routing_full"),
                     "routing_without": m("routing_without"), "n": len(g)}
     return out
+
+
+def run(db, budget: int, benchmark: str | None = None, encoder: str = "all-MiniLM-L6-v2", seed: int = 0,
+        strategies: tuple[str, ...] = ("difficulty", "random"), estimator: str = "irt") -> dict:
+    """`taskspace evaluate --split coldstart`: leave-one-model-out at K = BUDGET on BENCHMARK (default the one
+    with most results) for the default plan and random choice; {benchmark, models, prompts, rows: summarise()}."""
+    from tasks.evaluation.data import benchmarks, load
+    from warehouse.db import using
+
+    with using(db) as con:
+        bench = benchmark or benchmarks(con)[0]
+        data = load(con, encoder, bench)
+    if len(data.models) < 3:
+        raise ValueError(f"{bench}: leave-one-model-out needs at least 3 models (has {len(data.models)})")
+    rows = coldstart(data, [budget], strategies, (estimator,), seed=seed)
+    return {"benchmark": bench, "models": len(data.models), "prompts": len(data.prompts), "budget": budget,
+            "estimator": estimator, "seed": seed,
+            "rows": [{"strategy": s, **m} for (_, s, _), m in summarise(rows).items()]}

@@ -10,6 +10,8 @@ from tasks.operators.fitting import PoolData, fit_pool
 from tasks.operators.math import MethodSpec, Stats, unpack_upper
 from tasks.operators.serving import best_of, gate
 from tasks.operators.domain import near_floor
+from tasks.coldstart import detect
+from warehouse import coldstart as coldstore
 from warehouse import operators as store
 
 log = logging.getLogger("taskspace.refresh")
@@ -46,22 +48,25 @@ def pool_data(con, encoder: str, units: list[store.Unit], need_rows: bool) -> tu
     return data, {"stats": stats, "idx": idx, "V": V}
 
 
-def router_of(fit, units: list[store.Unit], extra: dict, base_rates: np.ndarray) -> dict:
+def router_of(fit, units: list[store.Unit], extra: dict, base_rates: np.ndarray, among: list[int] | None = None
+              ) -> dict:
     """The pool's served router from a fit: best single model (highest base rate), margin tuned on the
     leave-one-out probabilities of the prompts every model answered, centroid, spread and nearness floor
-    (tasks.operators.domain) of the pool's prompts."""
+    (tasks.operators.domain) of the pool's prompts. AMONG: the units the gate is tuned on (default all;
+    cold-start models are left out: too few results)."""
     V = extra["V"]
-    P = np.full((len(V), len(units)), np.nan)
+    among = list(range(len(units))) if among is None else list(among)
+    P = np.full((len(V), len(among)), np.nan)
     Y = np.full_like(P, np.nan)
-    for j, u in enumerate(units):
+    for k, j in enumerate(among):
         if fit.loo_p[j] is not None:
-            P[extra["idx"][u], j] = fit.loo_p[j]
-            Y[extra["idx"][u], j] = extra["labels"](j)
-    best = best_of(base_rates)   # a base rate is the model's accuracy on its own prompts of the pool
+            P[extra["idx"][units[j]], k] = fit.loo_p[j]
+            Y[extra["idx"][units[j]], k] = extra["labels"](j)
+    best = best_of(base_rates[among])   # a base rate is the model's accuracy on its own prompts of the pool
     _, margin = gate(P, Y, best)
     c = V.astype(np.float64).mean(0)
     spread = float(np.mean(V @ (c / max(np.linalg.norm(c), 1e-12))))
-    return {"best_model": units[best][0], "margin": margin, "n_models": len(units),
+    return {"best_model": units[among[best]][0], "margin": margin, "n_models": len(units),
             "prior_version": fit.prior_version, "centroid": c, "spread": spread,
             "near_p01": near_floor(V)}
 
@@ -75,22 +80,37 @@ def load_pools(con, encoder: str, specs: list[MethodSpec], todo: dict[str, dict[
         units = sorted(u for u in every if u[1] == pool)
         data, extra = pool_data(con, encoder, units, any(s.calibrate for s in specs))
         extra["labels"] = data.labels
-        out[pool] = {"units": units, "data": data, "extra": extra,
+        out[pool] = {"units": units, "data": data, "extra": extra, "pool_labels": coldstore.pool_labels(con, pool),
                      "current": {s.name: store.current_priors(con, encoder, s.name, pool) for s in specs}}
     return out
 
 
+def cold_of(got: dict) -> list[int]:
+    """Indices of the pool's units that are cold-start (detect.cold_models on their result counts)."""
+    counts = {u[0]: int(round(s.n)) for u, s in zip(got["units"], got["data"].stats)}
+    cold = detect.cold_models(counts, len(got["pool_labels"]["prompts"]))
+    return [j for j, u in enumerate(got["units"]) if u[0] in cold]
+
+
 def refit_pools(loaded: dict[str, dict], encoder: str, specs: list[MethodSpec], todo: dict[str, dict[str, set]]
-                ) -> tuple[list[dict], dict, dict]:
-    """(operator rows to write, {(method, pool): router}, {pool: why}) for the stale pools: every unit of the pool is
-    fitted (the prior and the gate depend on all of them); a unit gets a new version when its statistics changed or,
-    for a shrinking method, the pool's prior did."""
-    rows, routers, why = [], {}, {}
+                ) -> tuple[list[dict], dict, dict, dict]:
+    """(operator rows to write, {(method, pool): router}, {pool: why}, {pool: cold-start estimate rows}) for the
+    stale pools: every unit of the pool is fitted (the prior and the gate depend on all of them); a unit gets a new
+    version when its statistics changed or, for a shrinking method, the pool's prior did. A cold-start unit
+    (detect.cold_models) is fitted the same way but left out of the prior and the gate, marked coldstart, and gets
+    an accuracy estimate with an interval; once its results cover the pool it is an ordinary unit again."""
+    rows, routers, why, estimates = [], {}, {}, {}
     for pool, got in loaded.items():
         units, data, extra, current = got["units"], got["data"], got["extra"], got["current"]
         reasons = {"units": len(units), "stale": sorted({u[0] for s in todo[pool].values() for u in s})}
+        cold = cold_of(got)
+        warm = [j for j in range(len(units)) if j not in cold]
+        if cold:
+            reasons["coldstart"] = sorted(units[j][0] for j in cold)
+        estimates[pool] = detect.estimates(got["pool_labels"], {units[j][0] for j in cold},
+                                           max((int(extra["stats"][u]["watermark"]) for u in units), default=0))
         for spec in specs:
-            fit = fit_pool(data, spec)
+            fit = fit_pool(data, spec, prior_from=warm if cold else None)
             stale = todo[pool].get(spec.name, set())
             moved = [u for u in units if spec.shrink and current[spec.name].get(u[0], "") != fit.prior_version]
             write = sorted(set(stale) | set(moved))
@@ -100,15 +120,15 @@ def refit_pools(loaded: dict[str, dict], encoder: str, specs: list[MethodSpec], 
                 reasons.setdefault("prior_changed", {})[spec.name] = len(set(moved) - set(stale))
             base = np.array([o.base_rate for o in fit.operators])
             if spec.calibrate and data.vectors is not None:
-                routers[(spec.name, pool)] = router_of(fit, units, extra, base) | {
+                routers[(spec.name, pool)] = router_of(fit, units, extra, base, warm) | {
                     "watermark": max(int(extra["stats"][u]["watermark"]) for u in units)}
             for u in write:
                 j = units.index(u)
-                rows.append(_row(fit.operators[j], u, encoder, spec, fit, extra["stats"][u]))
+                rows.append(_row(fit.operators[j], u, encoder, spec, fit, extra["stats"][u]) | {"coldstart": j in cold})
         log.info("pool %s: %d unit(s), stale %s%s", pool, len(units), reasons["stale"],
                  f", prior moved for {reasons['prior_changed']}" if "prior_changed" in reasons else "")
         why[pool] = reasons
-    return rows, routers, why
+    return rows, routers, why, estimates
 
 
 def _row(o, unit: store.Unit, encoder: str, spec: MethodSpec, fit, st: dict) -> dict:

@@ -19,7 +19,7 @@ TABLES = [("selection_by_task", "by_task"), ("selection_by_prompt", "by_prompt")
           ("selection_cheapest", "cheapest"), ("model_similarity", "model_similarity"),
           ("selection_strengths", "strengths"), ("selection_disagreement", "disagreement"),
           ("selection_routing", "routing"), ("selection_heldout", "heldout"), ("selection_models", "models"),
-          ("selection_calibration", "calibration")]
+          ("selection_calibration", "calibration"), ("selection_new_releases", "new_releases")]
 SIG_DIGITS = 6
 PREFERRED_METHOD = "default"
 

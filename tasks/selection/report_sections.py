@@ -139,12 +139,20 @@ def pool_sections(pool: str, tables: dict[str, pa.Table], plots: dict[str, str],
 
 
 def global_sections(tables: dict[str, pa.Table], plots: dict[str, str]) -> list[Section]:
-    """The sections over every pool: calibration on held-out prompts and where the files are."""
+    """The sections over every pool: new releases (cold-start models), calibration on held-out prompts and where
+    the files are."""
+    releases = [{k: r[k] for k in ("benchmark", "model_id", "category", "n_evaluations", "estimate", "lo", "hi",
+                                   "routed_share")} for r in tables["selection_new_releases"].to_pylist()]
     calib = tables["selection_calibration"].to_pylist()
     rows = [{"pool": b, "ece": sum(r["ece_part"] or 0.0 for r in calib if r["benchmark"] == b),
              "held-out results": sum(r["n"] for r in calib if r["benchmark"] == b)}
             for b in sorted({r["benchmark"] for r in calib})]
-    return [Section("calibration", "Calibration on held-out prompts", 2, "Per pool: observed share correct against "
+    return [Section("new-releases", "New releases", 2, "Cold-start models (results on a small part of a benchmark): "
+                    "estimated accuracy over the whole benchmark (*) and per category with a 95 % interval, the "
+                    "evaluations behind it, and the share of prompts the pool's router would send to it."
+                    + ("" if releases else " None at present: every model has results on most of its pool."),
+                    rows=releases, source="selection_new_releases"),
+            Section("calibration", "Calibration on held-out prompts", 2, "Per pool: observed share correct against "
                     "the mean predicted probability in 10 bins; ECE is the results-weighted mean gap.", rows=rows,
                     source="selection_calibration", plots=[plots["reliability"]]),
             Section("files", "Files", 2, "Every table in full: tables/*.parquet and tables/*.csv; checksums in "

@@ -49,7 +49,21 @@ def serving(rows: list[dict], encoder: str, method: str, routers: dict | None = 
         np.array([[np.nan, np.nan] if r["calib_a"] is None else [r["calib_a"], r["calib_b"]] for r in rows],
                  dtype=np.float64).reshape(-1, 2), cost,
         [{k: r[k] for k in ("lam", "lam_source", "eps", "centred", "signature", "watermark", "version", "base_rate")}
-         | {"calibrated": r["calib_a"] is not None} for r in rows], routers or {})
+         | {"calibrated": r["calib_a"] is not None} | coldstart_of(r) for r in rows], routers or {})
+
+
+def coldstart_of(row: dict) -> dict:
+    """{coldstart, n_evaluations[, estimated_accuracy: {estimate, lo, hi}]} of an operator row (a cold-start model
+    is marked with the number of results behind it and its estimated benchmark accuracy)."""
+    out = {"coldstart": bool(row.get("coldstart")), "n_evaluations": int(row["n"])}
+    if out["coldstart"] and row.get("coldstart_estimate") is not None:
+        out["estimated_accuracy"] = {k: float(row[f"coldstart_{k}"]) for k in ("estimate", "lo", "hi")}
+    return out
+
+
+def marks(sv: Serving, j: int) -> dict:
+    """The cold-start fields of column J for a ranked row."""
+    return {k: sv.specs[j][k] for k in ("coldstart", "n_evaluations", "estimated_accuracy") if k in sv.specs[j]}
 
 
 def attach_eigs(sv: Serving, grams: dict[tuple[str, str], tuple[str, np.ndarray]]) -> Serving:
@@ -188,7 +202,7 @@ def rank_rows(sv: Serving, X: np.ndarray, chars: np.ndarray, cols: np.ndarray, t
         order = sorted(kept, key=lambda k: (-P[i, k], sv.models[cols[k]]))
         rows = [{"rank": r + 1, "model_id": sv.models[cols[k]], "p_correct": float(P[i, k]),
                  "score": float(S[i, k]), "evidence": _num(sup[i, k]), "outside": _num(out[i, k]),
-                 "expected_cost_usd": _num(C[i, k]), "pool": sv.pool_of[cols[k]]}
+                 "expected_cost_usd": _num(C[i, k]), "pool": sv.pool_of[cols[k]]} | marks(sv, cols[k])
                 for r, k in enumerate(order)]
         cheap = cheapest_within(P[i, order], C[i, order], margin) if order else None
         excluded = {} if max_cost is None else {
@@ -217,7 +231,7 @@ def rank_task(sv: Serving, cols: np.ndarray, X: np.ndarray | None = None, centro
     order = sorted(range(len(cols)), key=lambda k: (-mean_p[k], sv.models[cols[k]]))
     return [{"rank": r + 1, "model_id": sv.models[cols[k]], "predicted_accuracy": float(mean_p[k]),
              "centroid_success": float(lin[k]), "expected_cost_usd": _num(cost[k]),
-             "pool": sv.pool_of[cols[k]]} for r, k in enumerate(order)]
+             "pool": sv.pool_of[cols[k]]} | marks(sv, cols[k]) for r, k in enumerate(order)]
 
 
 

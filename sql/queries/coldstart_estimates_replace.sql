@@ -1,0 +1,7 @@
+-- Replace the cold-start estimates of pool $pool by the registered arrow table est_batch.
+DELETE FROM coldstart_estimates WHERE pool = $pool;
+INSERT INTO coldstart_estimates (model_id, pool, category, n_evaluations, n_prompts, estimate, lo, hi, observed,
+                                 estimator, n_known_models, watermark, created_at)
+SELECT model_id, $pool, category, n_evaluations, n_prompts, estimate, lo, hi, observed, estimator, n_known_models,
+       watermark, $now
+FROM est_batch;

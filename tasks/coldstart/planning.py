@@ -1,0 +1,79 @@
+"""`taskspace coldstart plan`: the prompts a new model should answer on a benchmark, chosen from the pool's labels,
+stored in the warehouse and written as JSONL or CSV for a user's harness."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+
+from tasks.coldstart.plan import STRATEGIES, plan
+
+DEFAULT_STRATEGY = "difficulty"   # category x quartile of the known models' success: best measured (README)
+
+
+class PlanError(ValueError):
+    """A plan that cannot be made (unknown benchmark, no known models, bad budget)."""
+
+
+def choose(pool: dict, budget: int, seed: int, strategy: str, exclude: str | None = None) -> tuple[np.ndarray, int]:
+    """(prompt rows of POOL chosen, known models used): STRATEGY over the labels of every model but EXCLUDE."""
+    if strategy not in STRATEGIES:
+        raise PlanError(f"unknown strategy {strategy!r} ({' | '.join(STRATEGIES)})")
+    if budget < 1:
+        raise PlanError(f"budget must be >= 1 (got {budget})")
+    keep = [j for j, m in enumerate(pool["models"]) if m != exclude]
+    if not pool["prompts"]:
+        raise PlanError("the benchmark has no prompts with results")
+    L = pool["L"][:, keep]
+    if strategy != "random" and strategy != "stratified" and not keep:
+        raise PlanError(f"strategy {strategy!r} needs known models' results on the benchmark; there are none")
+    rate = np.nanmean(np.where(np.isnan(L), np.nan, L), axis=1) if keep else np.full(len(L), 0.5)
+    rate = np.nan_to_num(rate, nan=0.5)
+    F = np.where(np.isnan(L), rate[:, None], L) if keep else rate[:, None]
+    rows = plan(strategy, np.arange(len(pool["prompts"])), budget, seed=seed, category=pool["category"], P=F, F=F)
+    return rows, len(keep)
+
+
+def make_plan(db, benchmark: str, budget: int, *, model: str | None = None, seed: int = 0,
+              strategy: str = DEFAULT_STRATEGY) -> dict:
+    """Plan BUDGET prompts of BENCHMARK for MODEL (a model id already in the pool is left out of the known ones),
+    store it, and return {plan_id, strategy, seed, n_known_models, prompts: [rows for the file]}."""
+    from warehouse import coldstart as store
+    from warehouse.db import transaction, using
+
+    with using(db) as con:
+        pool = store.pool_labels(con, benchmark)
+    if not pool["prompts"]:
+        raise PlanError(f"benchmark {benchmark!r} has no prompts with results (see `taskspace sql \"SELECT "
+                        f"DISTINCT benchmark FROM prompts\"`)")
+    exclude = model.lower() if model and model.lower() in pool["models"] else None
+    rows, n_known = choose(pool, budget, seed, strategy, exclude)
+    ids = [pool["prompts"][i] for i in rows]
+    with using(db, write=True) as con, transaction(con):
+        plan_id = store.write_plan(con, benchmark=benchmark, model=model, strategy=strategy, budget=budget,
+                                   seed=seed, prompt_ids=ids, categories=[str(pool["category"][i]) for i in rows],
+                                   n_known_models=n_known)
+        prompts = store.plan_file_rows(con, plan_id)
+    return {"plan_id": plan_id, "benchmark": benchmark, "strategy": strategy, "seed": seed, "budget": budget,
+            "n_known_models": n_known, "prompts": prompts}
+
+
+def write_file(prompts: list[dict], path: str | Path) -> Path:
+    """The plan's prompts as JSONL (options a list) or CSV (options a JSON string), by PATH's extension."""
+    path = Path(path)
+    fields = ["prompt_id", "benchmark", "item_id", "category", "text", "options", "answer"]
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        with path.open("w", encoding="utf-8") as f:
+            for p in prompts:
+                f.write(json.dumps({k: p[k] for k in fields}, ensure_ascii=False) + "\n")
+    elif path.suffix.lower() == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=fields)
+            w.writeheader()
+            for p in prompts:
+                w.writerow({k: json.dumps(p[k]) if k == "options" and p[k] is not None else p[k] for k in fields})
+    else:
+        raise PlanError(f"{path}: unknown plan file extension (use .jsonl or .csv)")
+    return path

@@ -1,0 +1,69 @@
+"""Cold-start storage: a pool's label matrix, plans and their prompts, the cold-start models' estimates."""
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from warehouse.db import query, registered
+from warehouse.loads import utcnow
+from warehouse.selection import run_script
+
+
+def pool_labels(con: duckdb.DuckDBPyConnection, benchmark: str) -> dict:
+    """{models, prompts, category (per prompt), L (prompts x models: 1/0, NaN = no result)} of one pool."""
+    pr = query(con, "coldstart_pool_prompts", benchmark=benchmark).fetchnumpy()
+    lab = query(con, "coldstart_pool_labels", benchmark=benchmark).fetchnumpy()
+    prompts = pr["prompt_id"].tolist()
+    models = sorted(set(lab["model_id"].tolist()))
+    pidx, midx = {p: i for i, p in enumerate(prompts)}, {m: j for j, m in enumerate(models)}
+    L = np.full((len(prompts), len(models)), np.nan)
+    if len(lab["model_id"]):
+        L[[pidx[p] for p in lab["prompt_id"].tolist()], [midx[m] for m in lab["model_id"].tolist()]] = \
+            lab["correct"].astype(np.float64)
+    return {"models": models, "prompts": prompts, "category": np.asarray(pr["category"].tolist(), dtype=object),
+            "L": L}
+
+
+def write_plan(con: duckdb.DuckDBPyConnection, *, benchmark: str, model: str | None, strategy: str, budget: int,
+               seed: int, prompt_ids: list[str], categories: list[str], n_known_models: int) -> int:
+    """Store a plan and its prompts (caller holds the transaction); returns its plan_id."""
+    plan_id = int(query(con, "coldstart_plan_insert", benchmark=benchmark, model=model, strategy=strategy,
+                        budget=budget, seed=seed, n_prompts=len(prompt_ids), n_known_models=n_known_models,
+                        now=utcnow()).fetchall()[0][0])
+    batch = pa.table({"position": pa.array(range(len(prompt_ids)), pa.int32()),
+                      "prompt_id": pa.array(prompt_ids, pa.string()), "category": pa.array(categories, pa.string())})
+    with registered(con, "plan_batch", batch):
+        query(con, "coldstart_plan_prompts_insert", plan_id=plan_id)
+    return plan_id
+
+
+def plan_file_rows(con: duckdb.DuckDBPyConnection, plan_id: int) -> list[dict]:
+    """The plan's prompts with ids, text, options and answer, in plan order."""
+    cur = query(con, "coldstart_plan_file", plan_id=plan_id)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def replace_estimates(con: duckdb.DuckDBPyConnection, pool: str, rows: list[dict]) -> None:
+    """POOL's cold-start estimates become ROWS (none: the pool has no cold-start model any more)."""
+    cols = {"model_id": pa.string(), "category": pa.string(), "n_evaluations": pa.int64(), "n_prompts": pa.int64(),
+            "estimate": pa.float64(), "lo": pa.float64(), "hi": pa.float64(), "observed": pa.float64(),
+            "estimator": pa.string(), "n_known_models": pa.int32(), "watermark": pa.int64()}
+    batch = pa.table({c: pa.array([r[c] for r in rows], t) for c, t in cols.items()})
+    with registered(con, "est_batch", batch):
+        run_script(con, "coldstart_estimates_replace", pool=pool, now=utcnow())
+
+
+def read_estimates(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict]:
+    """{(model_id, pool): {n_evaluations, n_prompts, estimate, lo, hi, observed, estimator, categories: {cat: row}}}."""
+    cur = query(con, "coldstart_estimates")
+    cols = [d[0] for d in cur.description]
+    out: dict[tuple[str, str], dict] = {}
+    for r in (dict(zip(cols, row)) for row in cur.fetchall()):
+        key = (r["model_id"], r["pool"])
+        if r["category"] == "*":
+            out[key] = r | {"categories": out.get(key, {}).get("categories", {})}
+        else:
+            out.setdefault(key, {"categories": {}})["categories"][r["category"]] = r
+    return out
