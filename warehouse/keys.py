@@ -47,18 +47,22 @@ class _Known:
 
     def attach(self, df: pl.DataFrame) -> pl.DataFrame:
         """DF with the key column (nulls in the value columns match each other)."""
-        wanted = df.select(self.on).unique()
         with self.lock:
             known = self.frame
-        if known is not None:
-            wanted = wanted.join(known, on=self.on, how="anti", nulls_equal=True)
-        if wanted.height:
-            keys = [self.make(*row) for row in wanted.iter_rows()]
-            fresh = wanted.with_columns(pl.Series(self.key, keys, dtype=pl.Utf8))
-            known = fresh if known is None else pl.concat([known, fresh])
-            with self.lock:
-                full = self.frame is None or self.frame.height >= _KNOWN_LIMIT
-                self.frame = fresh if full else pl.concat([self.frame, fresh]).unique(self.on, keep="first")
+        out = self._join(df, known)
+        missing = out.filter(pl.col(self.key).is_null()).select(self.on).unique()
+        if not missing.height:
+            return out
+        keys = [self.make(*row) for row in missing.iter_rows()]
+        fresh = missing.with_columns(pl.Series(self.key, keys, dtype=pl.Utf8))
+        with self.lock:
+            full = self.frame is None or self.frame.height >= _KNOWN_LIMIT
+            self.frame = fresh if full else pl.concat([self.frame, fresh]).unique(self.on, keep="first")
+        return self._join(df, fresh if known is None else pl.concat([known, fresh]))
+
+    def _join(self, df: pl.DataFrame, known: pl.DataFrame | None) -> pl.DataFrame:
+        if known is None:
+            return df.with_columns(pl.lit(None, pl.Utf8).alias(self.key))
         return df.join(known, on=self.on, how="left", nulls_equal=True, maintain_order="left")
 
 

@@ -108,17 +108,19 @@ def write_load(con: duckdb.DuckDBPyConnection, *, source: str, uri: str, sha256:
                                           rejected=rejected, started_at=started_at)])[0]
 
 
-def write_loads(con: duckdb.DuckDBPyConnection, loads: list[PendingLoad]) -> list[LoadSummary]:
+def write_loads(con: duckdb.DuckDBPyConnection, loads: list[PendingLoad], *, trust_log: bool = True) -> list[LoadSummary]:
     """Write several inputs in one transaction, all or nothing, with one statement per table for all of them;
     each input keeps its own load row, counts and rejected records. The inputs must name different results
-    sources (two files of one name are two transactions, the later one updating the earlier one's rows)."""
+    sources (two files of one name are two transactions, the later one updating the earlier one's rows).
+    TRUST_LOG: inputs the load log never saw loaded have no stored results, so their rows are new without a
+    look at results (False: always look)."""
     names = [p.result_source for p in loads]
     if len(set(names)) != len(names):
         raise ValueError(f"one batch of loads names a results source twice: {sorted(names)}")
     with write_lock:
         con.execute("BEGIN TRANSACTION")
         try:
-            summaries = _write(con, loads)
+            summaries = _write(con, loads, trust_log)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -131,7 +133,13 @@ def counts_of(counts: dict[int, dict[str, int]], change: str) -> int:
     return sum(c[change] for c in counts.values())
 
 
-def _write(con: duckdb.DuckDBPyConnection, loads: list[PendingLoad]) -> list[LoadSummary]:
+def _unseen(con: duckdb.DuckDBPyConnection, loads: list[PendingLoad]) -> bool:
+    """True when no input of LOADS shares its results source with an input the load log saw loaded."""
+    seen = {f"{fmt}:{input_name(uri)}" for fmt, uri in query(con, "loaded_inputs").fetchall()}
+    return not any(p.result_source in seen or f"{p.source}:{input_name(redact(p.uri))}" in seen for p in loads)
+
+
+def _write(con: duckdb.DuckDBPyConnection, loads: list[PendingLoad], trust_log: bool = True) -> list[LoadSummary]:
     """The statements of write_loads, inside its transaction."""
     ids = [next_load_id(con) for _ in loads]
     now = utcnow()
@@ -147,7 +155,7 @@ def _write(con: duckdb.DuckDBPyConnection, loads: list[PendingLoad]) -> list[Loa
             query(con, "upsert_models", now=now)
             query(con, "upsert_prompt_versions", now=now)
             query(con, "upsert_prompts", now=now)
-            query(con, "stage_classify")
+            query(con, "stage_classify_new" if trust_log and _unseen(con, loads) else "stage_classify")
             for load_id, change, n in con.execute("SELECT load_id, change, count(*) FROM stage_class GROUP BY ALL").fetchall():
                 counts[load_id][change] = n
             query(con, "record_result_changes", now=now)

@@ -2,7 +2,8 @@
 first load, a no-change re-run, one new model's file; results/s and peak RSS of each run.
 
 Run: nice .venv/bin/python tests/benchmarks/ingest_scale.py [--models 1000] [--prompts 20000] [--dir /tmp/scale]
-Each run is a fresh `taskspace ingest results --format long DIR` process. Prints numbers; asserts nothing.
+Each run is a fresh `taskspace ingest results --format long DIR` process. Prints numbers; asserts nothing. CPU s is
+the process's user+system time: on a shared machine it says what the run costs when wall time does not.
 """
 from __future__ import annotations
 
@@ -62,12 +63,13 @@ def write_model(prompts: pl.DataFrame, i: int, folder: Path, rng: np.random.Gene
     return path
 
 
-def run(db: str, src: Path, workers: int) -> tuple[float, float, dict]:
-    """(wall seconds, peak RSS MiB, JSON counts) of one `taskspace ingest results --format long` in a fresh process."""
+def run(db: str, src: Path, workers: int) -> tuple[float, float, float, dict]:
+    """(wall seconds, peak RSS MiB, CPU seconds, JSON counts) of one `taskspace ingest results --format long` in a fresh process."""
     cmd = [sys.executable, "-c",
            "import resource, sys; from flows.cli import app\n"
            "try:\n    app()\nfinally:\n"
-           "    sys.stderr.write('MAXRSS=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)",
+           "    u = resource.getrusage(resource.RUSAGE_SELF)\n"
+           "    sys.stderr.write('MAXRSS=%d CPU=%.2f\\n' % (u.ru_maxrss, u.ru_utime + u.ru_stime))",
            "--db", db, "ingest", "results", "--format", "long", str(src), "--json"]
     env = {**os.environ, "PYTHONPATH": str(REPO), "TASKSPACE_INGEST_WORKERS": str(workers)}
     t0 = time.perf_counter()
@@ -75,8 +77,8 @@ def run(db: str, src: Path, workers: int) -> tuple[float, float, dict]:
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(proc.stderr[-4000:])
-    rss = int(proc.stderr.rsplit("MAXRSS=", 1)[1].split()[0]) / 1024
-    return wall, rss, json.loads(proc.stdout)
+    tail = proc.stderr.rsplit("MAXRSS=", 1)[1].split()
+    return wall, int(tail[0]) / 1024, float(tail[1].split("=")[1]), json.loads(proc.stdout)
 
 
 def main() -> None:
@@ -105,10 +107,10 @@ def main() -> None:
         for label, step in (("first load", None), ("re-run", None), ("new model", "add")):
             if step == "add":
                 write_model(prompts, a.models, data, rng)
-            wall, rss, out = run(db, data, a.workers)
+            wall, rss, cpu, out = run(db, data, a.workers)
             rows = out["rows_new"] + out["rows_updated"]
             print(f"{label:11}: {wall:7.2f} s wall, {rss:6.0f} MiB peak RSS, {rows:>10,} rows written "
-                  f"({rows / wall:>9,.0f} results/s), {out['loaded']} loaded, {out['skipped']} skipped, "
+                  f"({rows / wall:>9,.0f} results/s), {cpu:6.1f} CPU s, {out['loaded']} loaded, {out['skipped']} skipped, "
                   f"{out['failed']} failed")
         print(f"warehouse  : {os.path.getsize(db) / 2**20:.0f} MiB on disk")
     finally:
