@@ -110,7 +110,7 @@ class Writer:
             return
         with using(self.con, write=True) as c:
             if not isinstance(self.con, duckdb.DuckDBPyConnection):   # our own connection: its settings are ours
-                c.execute(f"SET threads = {writer_threads()}")
+                c.execute(f"SET threads = {writer_threads()}; SET enable_progress_bar = false")   # stdout is the CLI's
             fresh = [p for _, p in queue if p.pending and (self.force or not _unchanged(c, p))]
             try:
                 written = dict(zip(map(id, fresh), write_loads(c, [p.pending for p in fresh]))) if fresh else {}
@@ -174,12 +174,12 @@ def prepared_in_order(prepare: Callable[[SourceItem], Prepared], items: Iterable
             yield window.popleft().result()
 
 
-def ingest_items(con, fmt: str, items: list[SourceItem], *, force: bool = False,
-                 workers: int | None = None) -> list[LoadSummary]:
+def ingest_items(con, fmt: str, items: list[SourceItem], *, force: bool = False, workers: int | None = None,
+                 batch_rows: int = BATCH_ROWS) -> list[LoadSummary]:
     """Read, parse and write ITEMS: fetched and parsed on worker threads, written in order by one writer in short
     batched transactions. CON: a connection, or a warehouse path opened only for the checks and the writes."""
     known = {} if force else known_loads(con, fmt)
-    writer = Writer(con, force)
+    writer = Writer(con, force, batch_rows)
     for p in prepared_in_order(lambda it: prepare_item(fmt, it, known, force), items, workers or ingest_workers()):
         writer.add(p)
     writer.flush()
