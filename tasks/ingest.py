@@ -10,14 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable, Iterator
 
-import duckdb
-
 from tasks.sources import InputError, SourceItem, checksum, list_items, parser_for
 from tasks.sources.http import FetchError
 from tasks.sources.redact import redact, redact_text
 from warehouse.db import using
 from warehouse.loads import (LoadSummary, PendingLoad, is_unchanged, latest_loads, pending_load, record_failure,
-                             utcnow, write_loads)
+                             utcnow, writer_session, write_loads)
 from warehouse.releases import remember_remote_sha   # issue 3: remote (git blob) shas
 
 log = logging.getLogger("taskspace.ingest")
@@ -108,9 +106,7 @@ class Writer:
         queue, self.queue, self.rows = self.queue, [], 0
         if not queue:
             return
-        with using(self.con, write=True) as c:
-            if not isinstance(self.con, duckdb.DuckDBPyConnection):   # our own connection: its settings are ours
-                c.execute(f"SET threads = {writer_threads()}; SET enable_progress_bar = false")   # stdout is the CLI's
+        with writer_session(self.con, writer_threads()) as c:
             fresh = [p for _, p in queue if p.pending and (self.force or not _unchanged(c, p))]
             try:
                 written = dict(zip(map(id, fresh), write_loads(c, [p.pending for p in fresh]))) if fresh else {}

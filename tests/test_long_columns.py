@@ -3,7 +3,6 @@ the same reasons, for Parquet and CSV, on values chosen to sit on every edge of 
 from __future__ import annotations
 
 import io
-import itertools
 import json
 
 import polars as pl

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from tasks.sources.redact import redact, redact_text
-from warehouse.db import query, registered, write_lock
+from warehouse.db import query, registered, using, write_lock
 from warehouse.keys import with_keys
 
 # A load's result rows (stage) and its distinct prompt versions with their texts (stage_prompts): the texts are
@@ -48,6 +48,16 @@ def is_unchanged(con: duckdb.DuckDBPyConnection, source: str, uri: str, sha256: 
     """True when the latest successful load of this input had the same checksum."""
     rows = query(con, "latest_load_sha", source=source, uri=uri).fetchall()
     return bool(rows) and rows[0][0] == sha256
+
+
+@contextmanager
+def writer_session(db, threads: int):
+    """A write connection for one batch of loads: a warehouse path opened for the block with THREADS DuckDB
+    threads and no progress bar (stdout is the CLI's), or a given connection as it is."""
+    with using(db, write=True) as con:
+        if not isinstance(db, duckdb.DuckDBPyConnection) and str(db) != ":memory:":   # our own connection
+            con.execute(f"SET threads = {int(threads)}; SET enable_progress_bar = false")
+        yield con
 
 
 def latest_loads(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, tuple]:
