@@ -25,7 +25,7 @@ def ingest_results_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts."),
 ):
     """Ingest per-question results; unchanged inputs are skipped, bad ones fail alone."""
-    from tasks.ingest import expand_sources, ingest_item, totals
+    from tasks.ingest import expand_sources, ingest_items, totals
     from tasks.sources import parser_for
     from warehouse import connect
     from warehouse.db import query, using
@@ -42,8 +42,8 @@ def ingest_results_cmd(
         with using(target, write=True) as con:
             summaries = [record_failure(con, source=fmt, uri=m.uri, sha256=None, error=m.error,
                                         started_at=utcnow()) for m in missing]
-        # each input: fetched and parsed with no connection held, then written in its own short transaction
-        summaries += [ingest_item(target, fmt, it, force=force, threshold=threshold) for it in items]
+        # inputs fetched and parsed on worker threads with no connection held, written in short batched transactions
+        summaries += ingest_items(target, fmt, items, force=force, threshold=threshold)
         with using(target) as con:
             out = totals(summaries)
             out["warehouse"] = dict(zip(("models", "prompts", "results"),

@@ -10,27 +10,11 @@ from prefect import flow, get_run_logger
 from prefect.context import get_run_context
 from prefect.futures import as_completed
 from prefect.states import Failed
-from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.task_runners import make_task_runner
 from tasks.helu.suite import DEFAULT_WORKLOADS, WORKLOADS, RunSpec, plan_runs, workload_params
 from tasks.helu.tasks import (describe_error, failed_result, finish_suite_task, publish_task, routing_data_task,
                               skip_reason, start_suite_task, store_runs_task, train_task, workload_status_task)
-
-
-def make_task_runner(runner: str, dask_address: str | None, n_workers: int, api_url: str | None = None):
-    """Threads in this process (local), or a Dask cluster: the given address or a LocalCluster of n_workers
-    whose worker processes report to this flow's Prefect API (api_url; a remote cluster must be configured)."""
-    if runner == "local":
-        return ThreadPoolTaskRunner(max_workers=n_workers)
-    if runner != "dask":
-        raise ValueError(f"runner must be local or dask, got {runner!r}")
-    from prefect_dask import DaskTaskRunner
-    if dask_address:
-        return DaskTaskRunner(address=dask_address)
-    return DaskTaskRunner(cluster_class="distributed.LocalCluster",
-                          cluster_kwargs={"n_workers": n_workers, "threads_per_worker": 1, "processes": True,
-                                          "dashboard_address": None,
-                                          "env": {"PREFECT_API_URL": api_url} if api_url else {}})
 
 
 @flow(name="helu-train-runs")

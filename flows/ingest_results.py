@@ -1,38 +1,96 @@
-"""Prefect flow ingest_results: every input file is its own task, so one bad file fails alone."""
+"""Prefect flow ingest_results: every input is read (fetched, checksummed, parsed) by its own task on the flow's
+task runner (threads here, or a Dask cluster), so reads run concurrently and one bad file fails alone; the flow
+itself is the one writer, writing the read inputs in order in short batched transactions."""
 from __future__ import annotations
 
+from collections import deque
 from typing import Literal
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.context import get_run_context
 from prefect.states import Failed
 
+from flows.task_runners import make_task_runner
 from tasks.events import RESULTS_CHANGED, announce
-from tasks.ingest import expand_sources, ingest_item, totals
+from tasks.ingest import Prepared, Writer, expand_sources, ingest_item, known_loads, prepare_item, totals
 from tasks.sources import SourceItem
 from warehouse import connect
 from warehouse.loads import LoadSummary, record_failure, utcnow
 
-ResultsFormat = Literal["mmlu-pro", "lm-eval", "routerbench", "long", "score-matrix"]
+ResultsFormat = Literal["mmlu-pro", "lm-eval", "open-llm-leaderboard-details", "routerbench", "long", "score-matrix"]
 
 
 class LoadFailed(RuntimeError):
-    """Raised by the per-file task so Prefect marks that task (and only it) as failed."""
+    """Raised by a per-file task so Prefect marks that task (and only it) as failed; carries what to record."""
+
+    def __init__(self, message: str, prepared: Prepared | None = None):
+        super().__init__(message, prepared)
+
+    @property
+    def prepared(self) -> Prepared | None:
+        return self.args[1]
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 @task(name="ingest-file", task_run_name="ingest {fmt} {item.uri}", cache_policy=NO_CACHE)
 def ingest_file(db: str, fmt: str, item: SourceItem, force: bool = False, threshold: float | None = None) -> dict:
-    """Load one input into the warehouse; raises LoadFailed (after logging it in loads) when it fails."""
+    """Read and write one input on its own (backfill); raises LoadFailed (after logging it in loads) when it fails."""
     summary = ingest_item(db, fmt, item, force=force, threshold=threshold)   # the file is open only for the checks and the write
     if summary.status == "failed":
         raise LoadFailed(summary.error)
     return summary.as_dict()
 
 
+@task(name="read-file", task_run_name="read {fmt} {item.uri}", cache_policy=NO_CACHE)
+def read_file(fmt: str, item: SourceItem, known: dict[str, tuple], force: bool = False,
+              threshold: float | None = None) -> Prepared:
+    """One input fetched, checksummed and parsed, no warehouse connection; raises LoadFailed when unreadable."""
+    p = prepare_item(fmt, item, known, force, threshold)
+    if p.error is not None:
+        raise LoadFailed(p.error, p)
+    return p
+
+
+def _outcome(fut, fmt: str, item: SourceItem) -> Prepared:
+    """What a read-file task gave: its result, or the failure to record (with the task's own message)."""
+    fut.wait()
+    if fut.state.is_completed():
+        return fut.result()
+    exc = fut.result(raise_on_failure=False)
+    if isinstance(exc, LoadFailed) and exc.prepared is not None:
+        return exc.prepared
+    return Prepared(fmt, item, utcnow(), error=f"{fut.state.name}: {fut.state.message}")
+
+
+@flow(name="ingest-read-and-write")
+def read_and_write(db: str, fmt: str, items: list[SourceItem], force: bool = False, window: int = 4,
+                   threshold: float | None = None) -> list[dict]:
+    """Every item read on the task runner, at most WINDOW in flight (memory stays flat in the number of
+    items), written here in item order by the one writer; the load summaries in item order."""
+    known = {} if force else known_loads(db, fmt)
+    writer = Writer(db, force)
+    pending: deque = deque()
+    for it in items:
+        pending.append((read_file.submit(fmt, it, known, force, threshold), it))
+        if len(pending) >= window:
+            fut, done = pending.popleft()
+            writer.add(_outcome(fut, fmt, done))
+    while pending:
+        fut, done = pending.popleft()
+        writer.add(_outcome(fut, fmt, done))
+    writer.flush()
+    return [s.as_dict() for s in writer.summaries]
+
+
 @flow(name="ingest_results", log_prints=True)
-def ingest_results(format: ResultsFormat, sources: list[str], db: str = "taskspace.duckdb",
-                   force: bool = False, threshold: float | None = None) -> dict:
-    """Counts of ingesting every input of SOURCES (files, dirs, URLs); the run fails if any input failed, after the rest load.
+def ingest_results(format: ResultsFormat, sources: list[str], db: str = "taskspace.duckdb", force: bool = False,
+                   runner: Literal["local", "dask"] = "local", dask_address: str | None = None,
+                   n_workers: int = 2, threshold: float | None = None) -> dict:
+    """Counts of ingesting every input of SOURCES (files, dirs, URLs); the run fails if any input failed, after the
+    rest load. Reads run on RUNNER (local threads, or Dask: DASK_ADDRESS or a LocalCluster of N_WORKERS).
     THRESHOLD: graded formats count score >= it as correct (None: 0.5, tasks/sources/labels.py)."""
     logger = get_run_logger()
     items, missing = expand_sources(format, sources)
@@ -40,12 +98,12 @@ def ingest_results(format: ResultsFormat, sources: list[str], db: str = "taskspa
         for m in missing:
             record_failure(con, source=format, uri=m.uri, sha256=None, error=m.error, started_at=utcnow())
     summaries = list(missing)
-    for it in items:   # one after the other: while one is fetched and parsed no connection is open, so readers in
-        state = ingest_file(db, format, it, force, threshold, return_state=True)   # other processes get in between
-        if state.is_completed():
-            summaries.append(LoadSummary(**state.result()))
-        else:
-            summaries.append(LoadSummary(format, it.uri, "failed", error=str(state.message)))
+    if items:
+        api = str(get_run_context().client.api_url)
+        runner_ = make_task_runner(runner, dask_address, n_workers, api)
+        done = read_and_write.with_options(task_runner=runner_)(db, format, items, force, window=2 * n_workers,
+                                                                threshold=threshold)
+        summaries += [LoadSummary(**s) for s in done]
     out = totals(summaries)
     logger.info("ingest_results %s: %d loaded, %d skipped, %d failed, %d new rows, %d updated",
                 format, out["loaded"], out["skipped"], out["failed"], out["rows_new"], out["rows_updated"])

@@ -1,4 +1,4 @@
-"""The ingest_results Prefect flow: one task per file, a bad file fails alone, the rest load."""
+"""The ingest_results Prefect flow: one read task per file, a bad file fails alone, the rest load."""
 from __future__ import annotations
 
 from mmlu_fixture import QUESTIONS, make_zip, record
@@ -19,6 +19,13 @@ def test_flow_loads_good_files_and_fails_only_the_bad_one(prefect_harness, tmp_p
         assert con.execute("SELECT count(*) FROM results").fetchall() == [(8,)]
         assert con.execute("SELECT status, count(*) FROM loads GROUP BY 1 ORDER BY 1").fetchall() == [
             ("failed", 1), ("ok", 2)]
+    from prefect.client.orchestration import get_client
+    with get_client(sync_client=True) as client:   # each input was read by its own task: only the bad one failed
+        reads = [t for t in client.read_task_runs() if t.flow_run_id and t.name.startswith("read mmlu-pro")
+                 and str(tmp_path) in t.name]
+    assert sorted((t.name.rsplit("/", 1)[-1], t.state.type.value) for t in reads) == [
+        ("model_outputs_Broken_5shots.zip", "FAILED"), ("model_outputs_Model-A_5shots.zip", "COMPLETED"),
+        ("model_outputs_Model-B_5shots.zip", "COMPLETED")]
     again = ingest_results(format="mmlu-pro", sources=[str(tmp_path / "model_outputs_Model-A_5shots.zip")],
                            db=db_path)
     assert again["skipped"] == 1 and again["rows_new"] == 0

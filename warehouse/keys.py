@@ -4,11 +4,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 import unicodedata
 
 import polars as pl
 
 _MODEL_BAD = re.compile(r"[^a-z0-9./_+-]+")
+_KNOWN_LIMIT = 500_000   # distinct texts / versions remembered across inputs (the leaderboard has ~21k prompts)
 
 
 def model_id(name: str) -> str:
@@ -35,16 +37,44 @@ def version_id(t_hash: str, options: list[str] | None, answer: str | None) -> st
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
+class _Known:
+    """Keys computed once per distinct value, across the inputs of a process: a frame of (value columns, key)
+    joined in polars, so an input whose texts were seen before hashes nothing in Python."""
+
+    def __init__(self, on: list[str], key: str, make):
+        self.on, self.key, self.make, self.lock = on, key, make, threading.Lock()
+        self.frame: pl.DataFrame | None = None
+
+    def attach(self, df: pl.DataFrame) -> pl.DataFrame:
+        """DF with the key column (nulls in the value columns match each other)."""
+        with self.lock:
+            known = self.frame
+        out = self._join(df, known)
+        missing = out.filter(pl.col(self.key).is_null()).select(self.on).unique()
+        if not missing.height:
+            return out
+        keys = [self.make(*row) for row in missing.iter_rows()]
+        fresh = missing.with_columns(pl.Series(self.key, keys, dtype=pl.Utf8))
+        with self.lock:
+            full = self.frame is None or self.frame.height >= _KNOWN_LIMIT
+            self.frame = fresh if full else pl.concat([self.frame, fresh]).unique(self.on, keep="first")
+        return self._join(df, fresh if known is None else pl.concat([known, fresh]))
+
+    def _join(self, df: pl.DataFrame, known: pl.DataFrame | None) -> pl.DataFrame:
+        if known is None:
+            return df.with_columns(pl.lit(None, pl.Utf8).alias(self.key))
+        return df.join(known, on=self.on, how="left", nulls_equal=True, maintain_order="left")
+
+
+_TEXTS = _Known(["text"], "text_hash", text_hash)
+_VERSIONS = _Known(["text_hash", "options", "answer"], "version_id", version_id)
+
+
 def with_keys(records: pl.DataFrame) -> pl.DataFrame:
-    """Canonical records plus model_id, prompt_id, text_hash and version_id (hashing each distinct value once)."""
+    """Canonical records plus model_id, prompt_id, text_hash and version_id (each distinct value hashed once)."""
     models = {m: model_id(m) for m in records["model"].unique().to_list()}
-    hashes = {t: text_hash(t) for t in records["text"].unique().to_list()}
     df = records.with_columns(
         pl.col("model").replace_strict(models, return_dtype=pl.Utf8).alias("model_id"),
         (pl.col("benchmark") + pl.lit(":") + pl.col("item_id")).alias("prompt_id"),
-        pl.col("text").replace_strict(hashes, return_dtype=pl.Utf8).alias("text_hash"),
     )
-    triples = df.select("text_hash", "options", "answer").unique()
-    vids = [version_id(h, o, a) for h, o, a in triples.iter_rows()]
-    triples = triples.with_columns(pl.Series("version_id", vids, dtype=pl.Utf8))
-    return df.join(triples, on=["text_hash", "options", "answer"], how="left", nulls_equal=True)
+    return _VERSIONS.attach(_TEXTS.attach(df))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
@@ -10,11 +10,14 @@ import duckdb
 import polars as pl
 
 from tasks.sources.redact import redact, redact_text
-from warehouse.db import query, registered, write_lock
+from warehouse.db import query, registered, using, write_lock
 from warehouse.keys import with_keys
 
-STAGE_COLUMNS = ["model", "model_id", "benchmark", "item_id", "prompt_id", "text", "text_hash", "version_id",
-                 "options", "answer", "category", "src", "correct", "score", "cost_usd", "metric", "pred"]
+# A load's result rows (stage) and its distinct prompt versions with their texts (stage_prompts): the texts are
+# staged once per version, not once per result.
+STAGE_COLUMNS = ["model", "model_id", "prompt_id", "version_id", "correct", "score", "cost_usd", "metric", "pred"]
+PROMPT_COLUMNS = ["prompt_id", "version_id", "benchmark", "item_id", "text", "text_hash", "options", "answer",
+                  "category", "src"]
 
 
 def utcnow() -> datetime:
@@ -47,15 +50,30 @@ def is_unchanged(con: duckdb.DuckDBPyConnection, source: str, uri: str, sha256: 
     return bool(rows) and rows[0][0] == sha256
 
 
+@contextmanager
+def writer_session(db, threads: int):
+    """A write connection for one batch of loads: a warehouse path opened for the block with THREADS DuckDB
+    threads and no progress bar (stdout is the CLI's), or a given connection as it is."""
+    with using(db, write=True) as con:
+        if not isinstance(db, duckdb.DuckDBPyConnection) and str(db) != ":memory:":   # our own connection
+            con.execute(f"SET threads = {int(threads)}; SET enable_progress_bar = false")
+        yield con
+
+
+def latest_loads(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, tuple]:
+    """uri -> (sha256, remote sha) of the latest successful load of every input of one source."""
+    return {u: (sha, remote) for u, sha, remote in query(con, "latest_load_shas", source=source).fetchall()}
+
+
 def _dedupe(df: pl.DataFrame, rejected: list[tuple[int, str, str]]) -> pl.DataFrame:
     """Keep the first row per (model, prompt) of a file; later duplicates become rejected records."""
-    df = df.with_row_index("_pos")
-    dup = df.filter(pl.struct("model_id", "prompt_id").is_duplicated() &
-                    ~pl.struct("model_id", "prompt_id").is_first_distinct())
-    for r in dup.iter_rows(named=True):
+    key = pl.struct("model_id", "prompt_id")
+    dup = key.is_duplicated() & ~key.is_first_distinct()
+    flagged = df.with_columns(dup.alias("_dup"))
+    for r in flagged.filter("_dup").iter_rows(named=True):
         rejected.append((-1, f"duplicate of an earlier record for model {r['model']} item {r['item_id']}",
                          f"{r['model']}|{r['prompt_id']}"))
-    return df.filter(~pl.col("_pos").is_in(dup["_pos"].implode())).drop("_pos")
+    return flagged.filter(~pl.col("_dup")).drop("_dup")
 
 
 def input_name(uri: str) -> str:
@@ -65,51 +83,114 @@ def input_name(uri: str) -> str:
     return path.rsplit("/", 1)[-1] or uri
 
 
+@dataclass
+class PendingLoad:
+    """One parsed input ready to write: its rows with their keys (duplicates moved to REJECTED)."""
+    source: str
+    uri: str
+    sha256: str
+    stage: pl.DataFrame | None
+    prompts: pl.DataFrame | None
+    rejected: list[tuple[int, str, str]]
+    started_at: datetime
+
+    @property
+    def result_source(self) -> str:
+        return f"{self.source}:{input_name(self.uri)}"
+
+
+def pending_load(*, source: str, uri: str, sha256: str, records: pl.DataFrame, rejected: list[tuple[int, str, str]],
+                 started_at: datetime) -> PendingLoad:
+    """The rows of one parsed input keyed and de-duplicated, computed with no connection held."""
+    rejected = list(rejected)
+    if not records.height:
+        return PendingLoad(source, uri, sha256, None, None, rejected, started_at)
+    keyed = _dedupe(with_keys(records), rejected)
+    prompts = keyed.select(PROMPT_COLUMNS).unique(["prompt_id", "version_id"], keep="first", maintain_order=True)
+    return PendingLoad(source, uri, sha256, keyed.select(STAGE_COLUMNS), prompts, rejected, started_at)
+
+
 def write_load(con: duckdb.DuckDBPyConnection, *, source: str, uri: str, sha256: str, records: pl.DataFrame,
                rejected: list[tuple[int, str, str]], started_at: datetime) -> LoadSummary:
     """Upsert models, prompts, prompt versions, results and rejected records of one input, all or nothing; the
     results keep the input they came from (results.source = '<format>:<input name>')."""
-    rejected = list(rejected)
-    result_source = f"{source}:{input_name(uri)}"
-    stage = _dedupe(with_keys(records), rejected) if records.height else records
+    return write_loads(con, [pending_load(source=source, uri=uri, sha256=sha256, records=records,
+                                          rejected=rejected, started_at=started_at)])[0]
+
+
+def write_loads(con: duckdb.DuckDBPyConnection, loads: list[PendingLoad], *, trust_log: bool = True) -> list[LoadSummary]:
+    """Write several inputs in one transaction, all or nothing, with one statement per table for all of them;
+    each input keeps its own load row, counts and rejected records. The inputs must name different results
+    sources (two files of one name are two transactions, the later one updating the earlier one's rows).
+    TRUST_LOG: inputs the load log never saw loaded have no stored results, so their rows are new without a
+    look at results (False: always look)."""
+    names = [p.result_source for p in loads]
+    if len(set(names)) != len(names):
+        raise ValueError(f"one batch of loads names a results source twice: {sorted(names)}")
     with write_lock:
         con.execute("BEGIN TRANSACTION")
         try:
-            load_id = next_load_id(con)
-            now = utcnow()
-            p = {"load_id": load_id, "now": now}
-            counts = {"new": 0, "updated": 0, "unchanged": 0}
-            models: list[str] = []
-            if stage.height:
-                with registered(con, "stage_df", stage.select(STAGE_COLUMNS)):
-                    con.execute("CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM stage_df")
-                query(con, "upsert_models", **p)
-                query(con, "upsert_prompt_versions", **p)
-                query(con, "upsert_prompts", now=now)
-                query(con, "stage_classify", source=result_source)
-                counts.update(dict(con.execute("SELECT change, count(*) FROM stage_class GROUP BY 1").fetchall()))
-                query(con, "record_result_changes", source=result_source, **p)
-                query(con, "upsert_results", source=result_source, **p)
-                query(con, "refresh_canonical_prompts")
-                models = [r[0] for r in con.execute("SELECT DISTINCT model_id FROM stage ORDER BY 1").fetchall()]
-                con.execute("DROP TABLE stage; DROP TABLE stage_class")
-            if rejected:
-                rej = pl.DataFrame({"load_id": [load_id] * len(rejected),
-                                    "position": [r[0] for r in rejected],
-                                    "reason": [r[1] for r in rejected], "raw": [r[2] for r in rejected]},
-                                   schema={"load_id": pl.Int64, "position": pl.Int64, "reason": pl.Utf8, "raw": pl.Utf8})
-                with registered(con, "rej_df", rej):
-                    con.execute("INSERT INTO rejected_records SELECT * FROM rej_df")
-            summary = LoadSummary(source, uri, "partial" if rejected else "ok", load_id, sha256,
-                                  counts["new"], counts["updated"], counts["unchanged"], len(rejected), None, models)
-            error = f"{len(rejected)} record(s) rejected, see rejected_records" if rejected else None
-            summary.error = error
-            log_load(con, summary, started_at)
+            summaries = _write(con, loads, trust_log)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-    return summary
+    return summaries
+
+
+def counts_of(counts: dict[int, dict[str, int]], change: str) -> int:
+    """How many staged rows of all loads have this change."""
+    return sum(c[change] for c in counts.values())
+
+
+def _unseen(con: duckdb.DuckDBPyConnection, loads: list[PendingLoad]) -> bool:
+    """True when no input of LOADS shares its results source with an input the load log saw loaded."""
+    seen = {f"{fmt}:{input_name(uri)}" for fmt, uri in query(con, "loaded_inputs").fetchall()}
+    return not any(p.result_source in seen or f"{p.source}:{input_name(redact(p.uri))}" in seen for p in loads)
+
+
+def _write(con: duckdb.DuckDBPyConnection, loads: list[PendingLoad], trust_log: bool = True) -> list[LoadSummary]:
+    """The statements of write_loads, inside its transaction."""
+    ids = [next_load_id(con) for _ in loads]
+    now = utcnow()
+    counts: dict[int, dict[str, int]] = {i: {"new": 0, "updated": 0, "unchanged": 0} for i in ids}
+    models: dict[int, list[str]] = {i: [] for i in ids}
+    tagged = [(i, p) for i, p in zip(ids, loads) if p.stage is not None and p.stage.height]
+    if tagged:
+        stage = pl.concat([p.stage.with_columns(pl.lit(i, pl.Int64).alias("load_id"),
+                                                pl.lit(p.result_source).alias("source")) for i, p in tagged])
+        prompts = pl.concat([p.prompts.with_columns(pl.lit(i, pl.Int64).alias("load_id")) for i, p in tagged]).unique(
+            ["prompt_id", "version_id"], keep="first", maintain_order=True)   # each version's text once per batch
+        with registered(con, "stage", stage), registered(con, "stage_prompts", prompts):
+            query(con, "upsert_models", now=now)
+            query(con, "upsert_prompt_versions", now=now)
+            query(con, "upsert_prompts", now=now)
+            query(con, "stage_classify_new" if trust_log and _unseen(con, loads) else "stage_classify")
+            for load_id, change, n in con.execute("SELECT load_id, change, count(*) FROM stage_class GROUP BY ALL").fetchall():
+                counts[load_id][change] = n
+            query(con, "record_result_changes", now=now)
+            if counts_of(counts, "updated"):
+                query(con, "update_results", now=now)
+            query(con, "upsert_results", now=now)
+            query(con, "refresh_canonical_prompts")
+            for load_id, model in con.execute("SELECT DISTINCT load_id, model_id FROM stage ORDER BY ALL").fetchall():
+                models[load_id].append(model)
+        con.execute("DROP TABLE stage_class")
+    rejected = [(i, *r) for i, p in zip(ids, loads) for r in p.rejected]
+    if rejected:
+        rej = pl.DataFrame(rejected, schema={"load_id": pl.Int64, "position": pl.Int64, "reason": pl.Utf8,
+                                             "raw": pl.Utf8}, orient="row")
+        with registered(con, "rej_df", rej):
+            con.execute("INSERT INTO rejected_records SELECT * FROM rej_df")
+    summaries = []
+    for i, p in zip(ids, loads):
+        c = counts[i]
+        s = LoadSummary(p.source, p.uri, "partial" if p.rejected else "ok", i, p.sha256, c["new"], c["updated"],
+                        c["unchanged"], len(p.rejected), None, models[i])
+        s.error = f"{len(p.rejected)} record(s) rejected, see rejected_records" if p.rejected else None
+        log_load(con, s, p.started_at)
+        summaries.append(s)
+    return summaries
 
 
 def record_failure(con: duckdb.DuckDBPyConnection, *, source: str, uri: str, sha256: str | None, error: str,

@@ -1,8 +1,13 @@
--- Canonical version of each touched prompt: the one most results point at (ties: smallest version_id).
+-- Canonical version of each prompt a batch of loads may have moved: the one most results point at (ties: smallest
+-- version_id). Only a written result pointing at another version than the canonical one can move it (or add a
+-- version), so prompts whose rows all point at their canonical version are not recounted.
 UPDATE prompts SET text = b.text, text_hash = b.text_hash, options = b.options, answer = b.answer,
                    version_id = b.version_id, n_versions = b.n_versions
 FROM (
-    WITH touched AS (SELECT DISTINCT prompt_id FROM stage),
+    WITH touched AS (
+        SELECT DISTINCT s.prompt_id FROM stage_class s JOIN prompts p ON p.prompt_id = s.prompt_id
+        WHERE s.change <> 'unchanged' AND s.version_id <> p.version_id
+    ),
     seen AS (
         SELECT r.prompt_id, r.version_id, count(*) AS n
         FROM results r SEMI JOIN touched t ON r.prompt_id = t.prompt_id

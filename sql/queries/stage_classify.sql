@@ -1,6 +1,8 @@
--- Classify staged result rows against what is stored: new, updated (any value differs) or unchanged.
+-- Classify staged result rows against what is stored under their source: new, updated (any value differs) or
+-- unchanged. The prompt text stays in the stage.
 CREATE OR REPLACE TEMP TABLE stage_class AS
-SELECT s.*, r.version_id AS old_version_id, r.correct AS old_correct,
+SELECT s.load_id, s.source, s.model_id, s.prompt_id, s.version_id, s.correct, s.score, s.cost_usd, s.metric, s.pred,
+       r.version_id AS old_version_id, r.correct AS old_correct,
        CASE WHEN r.model_id IS NULL THEN 'new'
             WHEN r.version_id IS DISTINCT FROM s.version_id OR r.correct IS DISTINCT FROM s.correct
               OR r.score IS DISTINCT FROM s.score OR r.cost_usd IS DISTINCT FROM s.cost_usd
@@ -8,4 +10,4 @@ SELECT s.*, r.version_id AS old_version_id, r.correct AS old_correct,
             ELSE 'unchanged' END AS change
 FROM stage s
 LEFT JOIN results r
-  ON r.model_id = s.model_id AND r.prompt_id = s.prompt_id AND r.source = $source;
+  ON r.model_id = s.model_id AND r.prompt_id = s.prompt_id AND r.source = s.source;

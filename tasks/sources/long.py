@@ -1,47 +1,55 @@
-"""Parser for the generic long table (Parquet, CSV or JSONL): model, benchmark, prompt_id, prompt, correct."""
+"""Parser for the generic long table (Parquet, CSV or JSONL): model, benchmark, prompt_id, prompt, correct.
+
+Parquet and CSV tables are checked column-wise (tasks/sources/columns.py): clean rows never pass through Python;
+the few rows those checks do not pass get the per-row checks of values.py, which word the rejection."""
 from __future__ import annotations
 
 import io
 import json
-from typing import Iterator
 
 import polars as pl
 
-from tasks.sources import limits, values
-from tasks.sources.base import InputError, Parsed, Rejected, canonical_frame
+from tasks.sources import columns, limits, values
+from tasks.sources.base import InputError, Parsed, Rejected, canonical_frame, conform
 from tasks.sources.labels import to_label
 from tasks.sources.tables import csv_table, jsonl_lines
 
 REQUIRED = ("model", "benchmark", "prompt_id", "prompt", "correct")
 OPTIONAL = ("category", "cost_usd", "score")
+_POS, _RAW, _CLEAN = "\0pos", "\0raw", "\0clean"   # working columns, named unlike any column of a file
 
 
-def _parquet(blob: bytes, uri: str) -> tuple[list[str], Iterator[tuple[dict, str]]]:
+def _parquet(blob: bytes, uri: str) -> pl.DataFrame:
     try:
-        df = pl.read_parquet(io.BytesIO(blob))
+        return pl.read_parquet(io.BytesIO(blob))
     except Exception as exc:  # polars raises several error types for unreadable input
         raise InputError(f"{uri}: cannot read long table ({type(exc).__name__}: {exc})") from exc
-    return df.columns, ((r, "") for r in df.iter_rows(named=True))
 
 
-def _jsonl(blob: bytes, uri: str) -> tuple[list[str], Iterator[tuple[object, str]]]:
+def _csv(blob: bytes, uri: str) -> tuple[pl.DataFrame, list[Rejected]]:
+    """The CSV's rows as a text frame (with each row's raw text), and its unreadable rows as rejected records."""
+    header, rows = csv_table(blob, uri)
+    data: dict[str, list] = {c: [] for c in header}
+    pos, raws, rejected = [], [], []
+    for i, (rec, raw) in enumerate(rows):
+        if isinstance(rec, values.BadValue):
+            rejected.append(Rejected(i, str(rec), raw))
+            continue
+        for c in header:
+            data[c].append(rec[c])
+        pos.append(i)
+        raws.append(raw)
+    df = pl.DataFrame(data, schema={c: pl.Utf8 for c in header})
+    return df.with_columns(pl.Series(_POS, pos, pl.Int64), pl.Series(_RAW, raws, pl.Utf8)), rejected
+
+
+def _jsonl(blob: bytes, uri: str) -> tuple[list[str], list[tuple[object, str]]]:
     """JSONL lines as values (objects, or BadValue/other values that become rejected records)."""
     lines = list(jsonl_lines(blob, not_json="not a JSON object"))
     if not lines:
         raise InputError(f"{uri}: empty JSONL file")
     keys = list(dict.fromkeys(k for v, _ in lines if isinstance(v, dict) for k in v))
-    return keys, iter(lines)
-
-
-def _table(blob: bytes, name: str, uri: str):
-    """(columns, rows) of the file; each row is a dict, or a BadValue / non-object for a bad record."""
-    if name.endswith(".parquet"):
-        return _parquet(blob, uri)
-    if name.endswith(".csv"):
-        return csv_table(blob, uri)
-    if name.endswith((".jsonl", ".ndjson")):
-        return _jsonl(blob, uri)
-    raise InputError(f"{uri}: unknown long-table extension (use .parquet, .csv or .jsonl)")
+    return keys, lines
 
 
 def _row(rec) -> dict:
@@ -64,15 +72,73 @@ def _row(rec) -> dict:
     }
 
 
+def _checks(df: pl.DataFrame) -> dict[str, columns.Check]:
+    """Canonical column -> (row surely passes, value) for a frame with the REQUIRED columns."""
+    return {
+        "model": columns.required_text(df, "model", 512, stripped=True),
+        "benchmark": columns.required_text(df, "benchmark", 512, stripped=True),
+        "item_id": columns.item_id(df, "prompt_id"),
+        "text": columns.required_text(df, "prompt", limits.MAX_PROMPT_CHARS, stripped=False),
+        "correct": columns.label(df, "correct"),
+        "category": columns.optional_text(df, "category"),
+        "cost_usd": columns.number(df, "cost_usd", 0.0, None),
+        "score": columns.number(df, "score", 0.0, 1.0),
+    }
+
+
+def _frame_rows(df: pl.DataFrame, uri: str, rejected: list[Rejected]) -> pl.DataFrame:
+    """Canonical rows of a typed table (with _pos, and _raw for CSV): column checks first, per-row checks for the rest."""
+    limits.check_records(df.height - 1, uri)
+    if _POS not in df.columns:
+        df = df.with_row_index(_POS).with_columns(pl.col(_POS).cast(pl.Int64))
+    checks = _checks(df)
+    clean = pl.all_horizontal([ok for ok, _ in checks.values()])
+    df = df.with_columns(clean.alias(_CLEAN))
+    good = df.filter(pl.col(_CLEAN)).select(_POS, *[v.alias(k) for k, (_, v) in checks.items()])
+    rest = df.filter(~pl.col(_CLEAN))
+    if not rest.height:
+        return conform(good)
+    rows, positions = [], []
+    record_cols = [c for c in rest.columns if c not in (_POS, _RAW, _CLEAN)]
+    for rec, pos, raw in zip(rest.select(record_cols).iter_rows(named=True), rest[_POS],
+                             rest[_RAW] if _RAW in rest.columns else [None] * rest.height):
+        try:
+            rows.append(_row(rec))
+            positions.append(pos)
+        except values.BadValue as exc:
+            rejected.append(Rejected(pos, str(exc), raw or json.dumps(rec, default=str)[:2000]))
+    rejected.sort(key=lambda r: r.position)
+    checked = conform(canonical_frame(rows)).with_columns(pl.Series(_POS, positions, pl.Int64))
+    return conform(pl.concat([conform(good).with_columns(good[_POS]), checked]).sort(_POS))
+
+
 def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
     """Canonical rows from a long table; rows with a bad label, id, text, cost or score are rejected."""
     (name, blob), = blobs.items()
-    columns, records = _table(blob, name, uri)
-    missing = [c for c in REQUIRED if c not in columns]
+    if name.endswith(".jsonl") or name.endswith(".ndjson"):
+        return _parse_jsonl(blob, uri)
+    if name.endswith(".parquet"):
+        df, rejected = _parquet(blob, uri), []
+    elif name.endswith(".csv"):
+        df, rejected = _csv(blob, uri)
+    else:
+        raise InputError(f"{uri}: unknown long-table extension (use .parquet, .csv or .jsonl)")
+    _require([c for c in df.columns if c not in (_POS, _RAW)], uri)
+    return Parsed(_frame_rows(df, uri, rejected), rejected)
+
+
+def _require(cols: list[str], uri: str) -> None:
+    missing = [c for c in REQUIRED if c not in cols]
     if missing:
         raise InputError(f"{uri}: missing required column(s) {', '.join(missing)}")
+
+
+def _parse_jsonl(blob: bytes, uri: str) -> Parsed:
+    """JSONL values differ in type from line to line: each line gets the per-row checks."""
+    keys, lines = _jsonl(blob, uri)
+    _require(keys, uri)
     rows, rejected = [], []
-    for pos, (rec, raw) in enumerate(records):
+    for pos, (rec, raw) in enumerate(lines):
         limits.check_records(pos, uri)
         try:
             rows.append(_row(rec))

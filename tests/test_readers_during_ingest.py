@@ -1,0 +1,68 @@
+"""Readers are never locked out of a long ingest: while `taskspace ingest results` writes many inputs in another
+process, a reader opening the warehouse read-only every 0.1 s always gets in (the writer holds the file only for
+each short batch) and sees the committed results grow batch by batch."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def read_results(db: str, timeout: float = 10.0) -> tuple[int | None, float]:
+    """(results stored, seconds waited for the lock) from a fresh read-only connection."""
+    t0 = time.monotonic()
+    while True:
+        try:
+            con = duckdb.connect(db, read_only=True)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() - t0 > timeout:
+                return None, time.monotonic() - t0
+            time.sleep(0.02)
+            continue
+        try:
+            tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+            n = con.execute("SELECT count(*) FROM results").fetchall()[0][0] if "results" in tables else 0
+            return n, time.monotonic() - t0
+        finally:
+            con.close()
+
+
+def test_a_reader_gets_in_between_the_batches_of_an_ingest(tmp_path):
+    prompts = pl.DataFrame({"benchmark": "b", "prompt_id": [str(i) for i in range(4000)],
+                            "prompt": [f"Question {i}: " + "words " * 40 for i in range(4000)]})
+    data = tmp_path / "details"
+    data.mkdir()
+    for m in range(100):
+        prompts.with_columns(pl.lit(f"org/model-{m}").alias("model"),
+                             (pl.int_range(0, 4000) % (m + 2) == 0).alias("correct")).write_parquet(data / f"{m:03d}.parquet")
+    db = str(tmp_path / "w.duckdb")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TASKSPACE_INGEST_BATCH_ROWS": "12000"}
+    proc = subprocess.Popen([sys.executable, "-c", "from flows.cli import app; app()", "--db", db, "ingest",
+                             "results", "--format", "long", str(data), "--json"], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen, waits, failures = [], [], 0
+    try:
+        while proc.poll() is None:
+            if Path(db).exists():
+                n, waited = read_results(db)
+                failures += n is None
+                waits.append(waited)
+                if n is not None:
+                    seen.append(n)
+            time.sleep(0.1)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err[-2000:]
+    assert failures == 0 and max(waits) < 5.0, (failures, max(waits))
+    assert read_results(db)[0] == 400_000
+    assert len({n for n in seen if 0 < n < 400_000}) >= 3, seen   # committed batch by batch
+    assert seen == sorted(seen)
