@@ -7,7 +7,7 @@ import numpy as np
 
 from tasks import operators as ops
 from tasks.coldstart.fit import Known, accuracy, by_category, fit_cold
-from tasks.coldstart import irt
+from tasks.coldstart import estimate as blend, irt
 from tasks.coldstart.plan import plan
 from tasks.evaluation.data import EvalData
 from tasks.evaluation.evaluate import pool_data
@@ -35,8 +35,9 @@ def full_probabilities(data: EvalData, spec: ops.MethodSpec, rows: np.ndarray) -
     return route.calibrated(route.scores(W, b, data.X(np.arange(len(data.prompts)))), route.calib_of(f.operators))
 
 
-IRT = ("irt", "irt1", "irt2")   # accuracy by p-IRT over the known models' labels: irt auto (2PL with >= 20
-#                                  known models, else 1PL), irt1 1PL, irt2 2PL
+IRT = ("blend", "irt", "irt1", "irt2")   # accuracy from the known models' labels: blend the default (p-IRT auto
+#   averaged with the model-space ridge, tasks/coldstart/estimate.py), irt auto (2PL with >= 20 known models, else
+#   1PL), irt1 1PL, irt2 2PL
 
 
 def labels01(Y: np.ndarray) -> np.ndarray:
@@ -69,7 +70,9 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
     out = []
     for j in models:
         known = known_of(data, pool, spec, j)
-        items = {e: irt.fit_items(labels01(known.Y), two={"irt": None, "irt1": False, "irt2": True}[e]) for e in estimators if e in IRT}
+        two = {"blend": None, "irt": None, "irt1": False, "irt2": True}
+        items = {e: irt.fit_items(labels01(known.Y), two=two[e]) for e in estimators if e in IRT}
+        F = blend.features(labels01(known.Y))
         mine = np.flatnonzero(~np.isnan(data.Y[:, j]))
         lab = data.Y[:, j] > 0
         truth = float(lab[mine].mean())
@@ -88,9 +91,11 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
                         cold = fit_cold(known, rows, y, "prior" if est in IRT else est,
                                         Xk=data.V[data.KEY[rows, j]].astype(np.float64))
                         if est in IRT:   # the accuracy from IRT, the operator (AUC, routing) from 'prior'
-                            a, lo, hi = irt.estimate(items[est], rows, y > 0, mine)
-                            cat = {c: irt.estimate(items[est], rows, y > 0, np.intersect1d(mine, np.flatnonzero(
-                                data.category == c)))[0] for c in cat_truth}
+                            how = (lambda r, v, among: blend.estimate(items[est], F, r, v, among)) if est == "blend" \
+                                else (lambda r, v, among: irt.estimate(items[est], r, v, among))
+                            a, lo, hi = how(rows, y > 0, mine)
+                            cat = {c: how(rows, y > 0, np.intersect1d(mine, np.flatnonzero(data.category == c)))[0]
+                                   for c in cat_truth}
                         else:
                             a, lo, hi = accuracy(cold, y, mine)
                             cat = by_category(cold, y, data.category)
@@ -141,7 +146,7 @@ def summarise(rows: list[dict]) -> dict:
 
 
 def run(db, budget: int, benchmark: str | None = None, encoder: str = "all-MiniLM-L6-v2", seed: int = 0,
-        strategies: tuple[str, ...] = ("difficulty", "random"), estimator: str = "irt") -> dict:
+        strategies: tuple[str, ...] = ("difficulty", "random"), estimator: str = blend.ESTIMATOR) -> dict:
     """`taskspace evaluate --split coldstart`: leave-one-model-out at K = BUDGET on BENCHMARK (default the one
     with most results) for the default plan and random choice; {benchmark, models, prompts, rows: summarise()}."""
     from tasks.evaluation.data import benchmarks, load
