@@ -62,7 +62,7 @@ COMMENT ON COLUMN coldstart_estimates.estimate IS 'Estimated accuracy over all n
 COMMENT ON COLUMN coldstart_estimates.lo IS 'Lower end of the 95 % interval of estimate (fraction in [0, 1])';
 COMMENT ON COLUMN coldstart_estimates.hi IS 'Upper end of the 95 % interval of estimate (fraction in [0, 1])';
 COMMENT ON COLUMN coldstart_estimates.observed IS 'Accuracy on the evaluated prompts alone (fraction in [0, 1]; NULL: none)';
-COMMENT ON COLUMN coldstart_estimates.estimator IS 'How estimated: irt2 | irt1 (2PL or 1PL p-IRT, items fitted on the known models, tasks/coldstart/irt.py)';
+COMMENT ON COLUMN coldstart_estimates.estimator IS 'How estimated: blend-irt2 | blend-irt1 (the mean of 2PL or 1PL p-IRT and a ridge on the known models'' labels for the unseen prompts, tasks/coldstart/estimate.py), irt2 | irt1 (p-IRT alone, under 10 labels)';
 COMMENT ON COLUMN coldstart_estimates.n_known_models IS 'Models of the pool with full results the items were fitted on (count)';
 COMMENT ON COLUMN coldstart_estimates.watermark IS 'Highest results.load_id folded into the statistics at the fit';
 COMMENT ON COLUMN coldstart_estimates.created_at IS 'When estimated (UTC)';
