@@ -9,29 +9,11 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
+from reader_probe import read_count
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def read_results(db: str, timeout: float = 10.0) -> tuple[int | None, float]:
-    """(results stored, seconds waited for the lock) from a fresh read-only connection."""
-    t0 = time.monotonic()
-    while True:
-        try:
-            con = duckdb.connect(db, read_only=True)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() - t0 > timeout:
-                return None, time.monotonic() - t0
-            time.sleep(0.02)
-            continue
-        try:
-            tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
-            n = con.execute("SELECT count(*) FROM results").fetchall()[0][0] if "results" in tables else 0
-            return n, time.monotonic() - t0
-        finally:
-            con.close()
 
 
 def test_a_reader_gets_in_between_the_batches_of_an_ingest(tmp_path):
@@ -51,7 +33,7 @@ def test_a_reader_gets_in_between_the_batches_of_an_ingest(tmp_path):
     try:
         while proc.poll() is None:
             if Path(db).exists():
-                n, waited = read_results(db)
+                n, waited = read_count(db, "results")
                 failures += n is None
                 waits.append(waited)
                 if n is not None:
@@ -63,6 +45,6 @@ def test_a_reader_gets_in_between_the_batches_of_an_ingest(tmp_path):
             proc.kill()
     assert proc.returncode == 0, err[-2000:]
     assert failures == 0 and max(waits) < 5.0, (failures, max(waits))
-    assert read_results(db)[0] == 400_000
+    assert read_count(db, "results")[0] == 400_000
     assert len({n for n in seen if 0 < n < 400_000}) >= 3, seen   # committed batch by batch
     assert seen == sorted(seen)

@@ -9,27 +9,11 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from reader_probe import read_count
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def read_count(db: str, timeout: float = 10.0) -> tuple[int | None, float]:
-    """(embeddings stored, seconds waited for the lock) from a fresh read-only connection."""
-    t0 = time.monotonic()
-    while True:
-        try:
-            con = duckdb.connect(db, read_only=True)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() - t0 > timeout:
-                return None, time.monotonic() - t0
-            time.sleep(0.05)
-            continue
-        try:
-            return con.execute("SELECT count(*) FROM embeddings").fetchall()[0][0], time.monotonic() - t0
-        finally:
-            con.close()
 
 
 @pytest.mark.shared_data
@@ -52,7 +36,7 @@ def test_a_reader_gets_in_throughout_a_refresh(shared_data, tmp_path):
     seen, waits, failures = [], [], 0
     try:
         while proc.poll() is None:
-            n, waited = read_count(db)
+            n, waited = read_count(db, "embeddings")
             failures += n is None
             waits.append(waited)
             if n is not None:
