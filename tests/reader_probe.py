@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import duckdb
 
@@ -23,3 +24,23 @@ def read_count(db: str, table: str, timeout: float = 10.0) -> tuple[int | None, 
             return n, time.monotonic() - t0
         finally:
             con.close()
+
+
+def watch(proc, db: str, table: str, every: float) -> tuple[list[int], list[float], int, str, str]:
+    """While PROC runs, read TABLE's row count every EVERY s: (counts seen, waits, reads locked out, PROC's stdout,
+    stderr); PROC is killed if the wait ends any other way."""
+    seen, waits, failures = [], [], 0
+    try:
+        while proc.poll() is None:
+            if Path(db).exists():
+                n, waited = read_count(db, table)
+                failures += n is None
+                waits.append(waited)
+                if n is not None:
+                    seen.append(n)
+            time.sleep(every)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return seen, waits, failures, out, err

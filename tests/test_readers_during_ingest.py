@@ -6,12 +6,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import polars as pl
 
-from reader_probe import read_count
+from reader_probe import read_count, watch
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -29,20 +28,7 @@ def test_a_reader_gets_in_between_the_batches_of_an_ingest(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", "from flows.cli import app; app()", "--db", db, "ingest",
                              "results", "--format", "long", str(data), "--json"], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    seen, waits, failures = [], [], 0
-    try:
-        while proc.poll() is None:
-            if Path(db).exists():
-                n, waited = read_count(db, "results")
-                failures += n is None
-                waits.append(waited)
-                if n is not None:
-                    seen.append(n)
-            time.sleep(0.1)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    seen, waits, failures, out, err = watch(proc, db, "results", 0.1)
     assert proc.returncode == 0, err[-2000:]
     assert failures == 0 and max(waits) < 5.0, (failures, max(waits))
     assert read_count(db, "results")[0] == 400_000

@@ -6,12 +6,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from reader_probe import read_count
+from reader_probe import watch
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -33,19 +32,7 @@ def test_a_reader_gets_in_throughout_a_refresh(shared_data, tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", "from flows.cli import app; app()", "--db", db, "refresh",
                              "--precision", "fp32", "--json"], cwd=REPO, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    seen, waits, failures = [], [], 0
-    try:
-        while proc.poll() is None:
-            n, waited = read_count(db, "embeddings")
-            failures += n is None
-            waits.append(waited)
-            if n is not None:
-                seen.append(n)
-            time.sleep(0.25)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    seen, waits, failures, out, err = watch(proc, db, "embeddings", 0.25)
     assert proc.returncode == 0, err[-2000:]
     assert failures == 0 and max(waits) < 5.0, (failures, max(waits))
     assert len(seen) >= 10 and len({n for n in seen if 0 < n < len(set(records["text"].to_list()))}) >= 1, seen
