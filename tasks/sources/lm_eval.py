@@ -17,8 +17,8 @@ import re
 from tasks.sources import limits, values
 from tasks.sources.base import InputError, Parsed, Rejected, canonical_frame
 from tasks.sources.labels import to_label
-from tasks.sources.lm_eval_run import (OLD_RESULTS, RESULTS_RE, SAMPLES_RE, is_results, lfs_pointer, run_member,
-                                       sample_records, split_run)
+from tasks.sources.lm_eval_run import (OLD_RESULTS, RESULTS_RE, SAMPLES_RE, is_results, json_object, lfs_pointer,
+                                       run_member, sample_records, split_run)
 
 METRIC_PREFERENCE = ("acc_norm", "acc", "exact_match", "prompt_level_strict_acc", "em", "pass@1", "correct")
 TEXT_FIELDS = ("question", "Question", "problem", "prompt", "input", "query", "goal", "sentence", "ctx", "text")
@@ -26,22 +26,12 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 __all__ = ["OLD_RESULTS", "RESULTS_RE", "SAMPLES_RE", "is_results", "run_member", "parse", "doc_key"]
 
 
-def _object(results: dict, key: str, uri: str) -> dict:
-    """results[key] as an object ({} when absent); InputError when it is another JSON type."""
-    value = results.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise InputError(f"{uri}: '{key}' in the results file is a {type(value).__name__}, expected an object")
-    return value
-
-
 def model_name(results: dict, uri: str) -> str:
     """The evaluated model: model_name, else pretrained=/model= of config.model_args (text or object), else
     model_name_sanitized; InputError if none."""
     if isinstance(results.get("model_name"), str) and results["model_name"].strip():
         return values.text(results["model_name"], "model_name", 512).strip()
-    args = _object(results, "config", uri).get("model_args") or ""
+    args = json_object(results, "config", uri).get("model_args") or ""
     if isinstance(args, dict):
         found = next((args[k] for k in ("pretrained", "model") if isinstance(args.get(k), str)), None)
     else:

@@ -44,6 +44,16 @@ def lfs_pointer(blob: bytes) -> str | None:
     return f"a Git LFS pointer ({what}), not the file itself: fetch it with `git lfs pull`"
 
 
+def json_object(results: dict, key: str, uri: str) -> dict:
+    """results[key] as an object ({} when absent); InputError when it is another JSON type."""
+    value = results.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputError(f"{uri}: '{key}' in the results file is a {type(value).__name__}, expected an object")
+    return value
+
+
 def _task_of(name: str, results: dict, old: bool) -> str | None:
     """The task a samples file holds: from samples_<task>_<ts>; before 0.4.3 from <model_args>_<task>.jsonl,
     the harness's name for this run's model_args (another model's file in the folder is not this run's)."""
@@ -72,9 +82,7 @@ def split_run(blobs: dict[str, bytes], uri: str) -> tuple[dict, dict[str, tuple[
     if not isinstance(results, dict):
         raise InputError(f"{uri}: {res[0]} is not a JSON object")
     for key in ("configs", "results"):
-        if results.get(key) is not None and not isinstance(results[key], dict):
-            raise InputError(f"{uri}: '{key}' in the results file is a {type(results[key]).__name__}, "
-                             f"expected an object")
+        json_object(results, key, uri)
     old = res[0].rsplit("/", 1)[-1] == OLD_RESULTS
     samples = {}
     for n, b in blobs.items():
@@ -88,8 +96,9 @@ def split_run(blobs: dict[str, bytes], uri: str) -> tuple[dict, dict[str, tuple[
 
 
 def sample_records(blob: bytes, uri: str, name: str):
-    """(sample, raw text) per record: one per line, or the items of one JSON array (lm-eval 0.4.0-0.4.2)."""
-    if blob.lstrip().split(b"\n", 1)[0].strip() not in (b"[", b"[]"):   # json.dumps(indent=2) of a list
+    """(sample, raw text) per record: one per line, or the items of one JSON array (lm-eval 0.4.0-0.4.2 and the
+    leaderboard's June 2024 `.json` samples, indented or not)."""
+    if blob.lstrip()[:1] != b"[":
         yield from jsonl_lines(blob)
         return
     items = limits.load_json(blob, uri, name)

@@ -10,18 +10,16 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
-import re
 from pathlib import Path
 
 from tasks.sources import hub_datasets, limits, lm_eval, oll_parquet
 from tasks.sources.base import InputError, Parsed, SourceItem
 from tasks.sources.hub_api import hub_token
+from tasks.sources.lm_eval_run import SAMPLES_RE, lfs_pointer, run_member
 from tasks.sources.redact import public_url
 
 FORMAT = "open-llm-leaderboard-details"
 PATTERNS = ("results_*.json",)
-SAMPLES_RE = re.compile(r"samples_(?P<task>.+)_(?P<ts>\d{4}-\d{2}-\d{2}T[\d\-.:]+)\.jsonl?$")
-LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
 
 
 def hub_id(folder: str) -> str | None:
@@ -35,9 +33,8 @@ def run_members(results_path: str, paths: list[str]) -> list[str]:
     m = lm_eval.RESULTS_RE.search(posixpath.basename(results_path))
     if not m:
         raise InputError(f"{results_path}: not a results_<timestamp>.json file")
-    folder, ts = posixpath.dirname(results_path), m.group("ts")
-    samples = [p for p in paths if posixpath.dirname(p) == folder
-               and (s := SAMPLES_RE.search(posixpath.basename(p))) and s.group("ts") == ts]
+    folder, name = posixpath.split(results_path)
+    samples = [p for p in paths if posixpath.dirname(p) == folder and run_member(name, posixpath.basename(p))]
     return [results_path, *sorted(samples)]
 
 
@@ -92,27 +89,18 @@ def list_items(source: str) -> list[SourceItem]:
     return local_items(path)
 
 
-def _samples_jsonl(blob: bytes, uri: str, name: str) -> bytes:
-    """A samples file as JSON lines: an older `.json` holding one array becomes one line per sample."""
-    if name.endswith(".jsonl") or blob.lstrip()[:1] != b"[":
-        return blob
-    rows = limits.load_json(blob, uri, name)
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
-
-
 def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
     """Canonical rows of one details run: lm-eval's parser, with the model named by its `<org>__<model>` folder."""
     if any(n.endswith(".parquet") for n in blobs):
         blobs = oll_parquet.as_run(blobs, uri)
     runs = {}
     for name, blob in blobs.items():
-        if blob.startswith(LFS_POINTER):
-            raise InputError(f"{uri}: {name} is a Git LFS pointer, not the file (fetch it with huggingface_hub or "
-                             f"`git lfs pull`)")
+        pointer = lfs_pointer(blob)
+        if pointer:   # a details run is whole or not at all: fetch it with huggingface_hub or `git lfs pull`
+            raise InputError(f"{uri}: {name} is {pointer}")
         base = posixpath.basename(name)
-        if SAMPLES_RE.search(base):
-            runs[name.removesuffix(".json") + ".jsonl" if base.endswith(".json") else name] = \
-                _samples_jsonl(blob, uri, name)
+        if SAMPLES_RE.search(base):   # .jsonl, or the June 2024 runs' .json array (lm-eval reads both)
+            runs[name] = blob
         elif lm_eval.RESULTS_RE.search(base):
             results = limits.load_json(blob, uri, name)
             model = hub_id(posixpath.basename(posixpath.dirname(name)))
