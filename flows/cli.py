@@ -86,8 +86,8 @@ def sql_cmd(
     try:
         text = run_sql(State.db, statement, "json" if as_json else "csv" if csv_out else "table", max_rows, timeout)
     except Exception as exc:  # duckdb errors name the problem; show it without a traceback
-        hint = ("\nthe tables and views: taskspace sql \"SHOW TABLES\"; their columns: README.md (Tables) or "
-                "taskspace sql \"SELECT * FROM duckdb_columns() WHERE table_name = 'results'\""
+        hint = ("\nthe tables and views: taskspace sql \"SHOW TABLES\"; a table's columns: taskspace sql "
+                "\"DESCRIBE results\", or README.md (Tables)"
                 if "does not exist" in str(exc) or "not found" in str(exc) else "")
         typer.echo(f"error: {exc}{hint}", err=True)
         raise typer.Exit(2)

@@ -99,6 +99,11 @@ def guarded(signals: bool = True):
                                      # DuckDB objects the interrupted step still held)
 
 
+def cell(v, spec: str) -> str:
+    """V formatted with SPEC for a printed table, '-' when it is missing (None or NaN)."""
+    return "-" if v is None or (isinstance(v, float) and v != v) else format(v, spec)
+
+
 def emit(obj: dict, as_json: bool, human: str) -> None:
     """Print one JSON object (with --json) or the human summary."""
     if as_json:

@@ -9,7 +9,7 @@ EXAMPLES: dict[str, list[str]] = {
     "": ["taskspace --db taskspace.duckdb ingest results -f mmlu-pro ../shared/data/mmlu_pro/eval_results",
          "taskspace --db taskspace.duckdb refresh",
          "taskspace --db taskspace.duckdb select \"Solve 2x + 3 = 11 for x\""],
-    "sql": ["taskspace sql \"SELECT model_id, count(*) AS n FROM result_labels GROUP BY 1 ORDER BY 2 DESC\"",
+    "sql": ["taskspace sql \"SHOW TABLES\"", "taskspace sql \"SUMMARIZE result_labels\" --csv",
             "taskspace sql @queries/top.sql --csv > top.csv"],
     "refresh": ["taskspace refresh            # embed new prompts, refit the operators of changed pools",
                 "taskspace refresh --json     # the same, one JSON object (pools_refit, precision, seconds)"],

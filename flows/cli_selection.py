@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from flows.cli_app import State, app, emit, guarded
+from flows.cli_app import State, app, cell, emit, guarded
 
 
 def read_prompts(path: Path) -> list[str]:
@@ -26,10 +26,6 @@ def read_prompts(path: Path) -> list[str]:
                                      param_hint="--file")
         out.append(text)
     return out
-
-
-def _fmt(v, spec: str) -> str:
-    return "-" if v is None else format(v, spec)
 
 
 @app.command("select")
@@ -260,9 +256,9 @@ def publish_cmd(
     lines = [f"published {len(result['files'])} files to {out} (watermark {result['watermark']}, "
              f"fingerprint {result['fingerprint'][:12]})",
              "rows: " + ", ".join(f"{k} {v}" for k, v in result["rows"].items()),
-             f"predicted vs observed per category: r = {_fmt(n['correlation_by_category'], '.4f')} (all prompts), "
-             f"{_fmt(n['correlation_by_category_heldout'], '.4f')} (held-out)"]
+             f"predicted vs observed per category: r = {cell(n['correlation_by_category'], '.4f')} (all prompts), "
+             f"{cell(n['correlation_by_category_heldout'], '.4f')} (held-out)"]
     for bench, pol in n["routing"].items():
-        lines += [f"{bench} {name}: accuracy {p['observed_accuracy']:.3f}, cost {_fmt(p['mean_cost_usd'], '.2e')}"
+        lines += [f"{bench} {name}: accuracy {p['observed_accuracy']:.3f}, cost {cell(p['mean_cost_usd'], '.2e')}"
                   for name, p in pol.items()]
     emit(result, as_json, "\n".join(lines))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from flows.cli_app import cell
+
 COLUMNS = (("success", "success_accuracy", ".4f"), ("AUC", "auc", ".4f"), ("ECE", "ece", ".4f"),
            ("routing", "routing_accuracy", ".4f"))
 COST_COLUMNS = (("AIQ", "aiq", ".4f"), ("APGR", "apgr", ".3f"))
@@ -13,10 +15,6 @@ LEGEND = ("success: share of held-out (prompt, model) results whose correct/wron
           "goes to the model the method picks; gain: routing minus the best single model, in points, with its "
           "95 % interval over the folds; AIQ / APGR (pools with costs): area under the accuracy-cost curve / "
           "share of the gap between the cheapest and the best model recovered.")
-
-
-def _num(v, spec: str) -> str:
-    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, spec)
 
 
 def _gain(g) -> str:
@@ -41,10 +39,9 @@ def block(out: dict) -> list[str]:
              "  " + f"{'method':22}" + "".join(f"{h:>9}" for h, _, _ in cols) + "  gain over best single"]
     for name, m in out["methods"].items():
         label = f"{name} (served)" if name == out.get("default_method") else name
-        lines.append("  " + f"{label:22}" + "".join(f"{_num(m.get(k), f):>9}" for _, k, f in cols)
+        lines.append("  " + f"{label:22}" + "".join(f"{cell(m.get(k), f):>9}" for _, k, f in cols)
                      + "  " + _gain(out.get("routing_gains", {}).get(name)))
-    lines.append(f"  stored as evaluation run {out['run_id']} (taskspace sql \"SELECT * FROM evaluations WHERE "
-                 f"run_id = {out['run_id']}\")")
+    lines.append(f"  stored as evaluation run {out['run_id']} (table evaluations, run_id = {out['run_id']})")
     return lines
 
 

@@ -2,6 +2,8 @@
 then the ranked models under a header in words users know."""
 from __future__ import annotations
 
+from flows.cli_app import cell
+
 CROSS_POOL = ("note: probabilities from different pools are calibrated on different benchmarks; compare models "
               "within one pool")
 TASK_LEGEND = ("accuracy: predicted accuracy on the task's prompts (mean P(correct)); observed: share correct in "
@@ -10,10 +12,6 @@ TASK_LEGEND = ("accuracy: predicted accuracy on the task's prompts (mean P(corre
 LEGEND = ("P(correct): calibrated probability that the model answers this prompt correctly; evidence: effective "
           "number of training prompts like this one behind the prediction; cost: expected USD for this prompt "
           "(- = unknown)")
-
-
-def _fmt(v, spec: str) -> str:
-    return "-" if v is None else format(v, spec)
 
 
 def _placed(b: dict) -> str:
@@ -49,7 +47,7 @@ def pick_lines(b: dict) -> list[str]:
     if cheap:
         lines.append(f"cheapest within {cheap['margin']:.0%} of the best: {cheap['model_id']} "
                      f"(P {cheap.get('p_correct', cheap.get('predicted_accuracy')):.2f}, "
-                     f"{_fmt(cheap.get('expected_cost_usd', cheap.get('mean_cost_usd')), '.2e')} USD)")
+                     f"{cell(cheap.get('expected_cost_usd', cheap.get('mean_cost_usd')), '.2e')} USD)")
     return lines
 
 
@@ -71,9 +69,9 @@ def table_lines(rows: list[dict]) -> list[str]:
     multi = len({r.get("pool") for r in rows}) > 1
     for r in rows:
         acc = r.get("p_correct", r.get("predicted_accuracy"))
-        mid = _fmt(r.get("observed_accuracy"), ".3f") if task else _fmt(r.get("evidence"), ".0f")
+        mid = cell(r.get("observed_accuracy"), ".3f") if task else cell(r.get("evidence"), ".0f")
         cost = r.get("expected_cost_usd", r.get("mean_cost_usd"))
-        lines.append(f"{r['rank']:>4}  {r['model_id']:36} {acc:>10.3f} {mid:>9} {_fmt(cost, '.2e'):>10}"
+        lines.append(f"{r['rank']:>4}  {r['model_id']:36} {acc:>10.3f} {mid:>9} {cell(cost, '.2e'):>10}"
                      + (f"  {r.get('pool')}" if multi else "") + _cold(r))
     return lines
 
@@ -96,7 +94,7 @@ def select_text(out: dict) -> str:
             c = b.get("cheapest_within_margin")
             if c:
                 lines.append(f"cheapest within {c['margin']:.0%} of the best: {c['model_id']} "
-                             f"({c['predicted_accuracy']:.3f}, {_fmt(c.get('mean_cost_usd', c.get('expected_cost_usd')), '.2e')} USD)")
+                             f"({c['predicted_accuracy']:.3f}, {cell(c.get('mean_cost_usd', c.get('expected_cost_usd')), '.2e')} USD)")
         ex = b.get("excluded") or {}
         if ex.get("over_max_cost") or ex.get("unknown_cost"):
             lines.append(f"--max-cost left out {ex.get('over_max_cost', 0)} model(s) that cost more and "
