@@ -23,3 +23,21 @@ def test_memory_warehouse_has_the_contract_tables():
     cols = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
                                       "WHERE table_name = 'results'").fetchall()}
     assert {"model_id", "prompt_id", "correct", "score", "cost_usd", "source", "ingested_at"} <= cols
+
+
+def test_a_reader_of_a_warehouse_an_older_taskspace_wrote_gets_the_new_schema(db_path):
+    import duckdb
+    connect(db_path).close()
+    old = duckdb.connect(db_path)   # as an older release left it: without the latest migration
+    old.execute("ALTER TABLE pool_routers DROP COLUMN near_p01")
+    old.execute("DELETE FROM schema_version WHERE version = 19")
+    old.close()
+    with connect(db_path, read_only=True) as con:   # select and sql open read-only
+        cols = {r[0] for r in con.execute("DESCRIBE pool_routers").fetchall()}
+        assert "near_p01" in cols
+        assert con.execute("SELECT count(*) FROM schema_version WHERE version = 19").fetchall() == [(1,)]
+    foreign = duckdb.connect(db_path + ".other.duckdb")   # a DuckDB file that is not a warehouse stays untouched
+    foreign.execute("CREATE TABLE t (x INT)")
+    foreign.close()
+    with connect(db_path + ".other.duckdb", read_only=True) as con:
+        assert [r[0] for r in con.execute("SHOW TABLES").fetchall()] == ["t"]

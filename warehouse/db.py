@@ -38,6 +38,10 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False, m
         if not read_only and not Path(path).exists():
             create(path)   # in a format the duckdb CLI users install reads (warehouse/storage.py)
     con = _open_waiting(path, read_only, lock_timeout(), config)
+    if migrate_schema and read_only and path != ":memory:" and pending(con):
+        con.close()   # a warehouse an older taskspace wrote: bring its schema up to date, then read
+        connect(path).close()
+        con = _open_waiting(path, read_only, lock_timeout(), config)
     if migrate_schema and not read_only:
         try:
             migrate(con)
@@ -45,6 +49,15 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False, m
             con.close()
             raise
     return con
+
+
+def pending(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Migrations a taskspace warehouse has not applied yet ([] for a file without schema_version: not ours)."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version' "
+                       "AND schema_name = 'main'").fetchall()[0][0]:
+        return []
+    done = {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
+    return [v for v, _, _ in migrations() if v not in done]
 
 
 def lock_timeout() -> float:
