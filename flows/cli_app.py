@@ -81,17 +81,18 @@ def guarded(signals: bool = True):
 
     from tasks.locks import Busy
     from tasks.prefect_server import PrefectUnavailable
-    from tasks.stopping import stop_on_signals, stop_reason
+    from tasks.stopping import caught, stop_on_signals, stop_reason
     with stop_on_signals() if signals else nullcontext():
         try:
             yield
-        except (Busy, PrefectUnavailable) as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1)
         except BaseException as exc:
-            status, message, signum = stop_reason(exc)
-            if status != "cancelled":
+            status, message, signum = stop_reason(exc)   # any error after a signal (the Prefect server it also
+            if status != "cancelled":                     # stopped is gone) is that signal
+                if isinstance(exc, (Busy, PrefectUnavailable)):
+                    typer.echo(f"error: {exc}", err=True)
+                    raise typer.Exit(1)
                 raise
+            caught()
             typer.echo(f"taskspace: {message}", err=True)
             sys.stdout.flush()
             sys.stderr.flush()

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from tasks.locks import hold
-from tasks.stopping import arm, on_hard_exit, stop_reason
+from tasks.stopping import arm, caught, on_hard_exit, stop_reason
 from warehouse.pipeline_runs import close_run, mark_running, start_run
 
 
@@ -26,6 +26,7 @@ def closed_on_exit(db: str, run_id: int) -> Iterator[int]:
         except BaseException as exc:
             status, message, signum = stop_reason(exc)
             if signum:
+                caught()
                 arm(signum)
             close_run(db, run_id, status, message)
             raise

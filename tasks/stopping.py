@@ -1,4 +1,6 @@
-"""Stopping within seconds: SIGINT/SIGTERM raise Stopped in the main thread, and a hard exit follows a grace period."""
+"""Stopping within seconds: SIGINT/SIGTERM raise Stopped in the main thread, again each second until the command
+catches it (a signal can land where Python swallows exceptions: a weakref callback, a __del__, a C extension's
+callback), and a hard exit follows a grace period."""
 from __future__ import annotations
 
 import os
@@ -10,7 +12,9 @@ from typing import Callable, Iterator
 
 _cleanups: list[Callable[[str], None]] = []
 _armed = threading.Event()
+_caught = threading.Event()   # the command's own handler has the Stopped: no more redelivery
 _received: list[int] = []   # the signal that stopped this process, once one did
+REDELIVER_S = 1.0
 
 
 class Stopped(KeyboardInterrupt):
@@ -40,6 +44,16 @@ def stop_reason(exc: BaseException) -> tuple[str, str, int | None]:
     return "failed", f"{type(exc).__name__}: {exc}", None
 
 
+def received() -> int | None:
+    """The signal that stopped this process, if one did."""
+    return _received[0] if _received else None
+
+
+def caught() -> None:
+    """The command has caught the Stopped and is unwinding: stop redelivering it."""
+    _caught.set()
+
+
 def arm(signum: int) -> None:
     """Start the grace period (once): when it runs out, run the cleanups and exit at once."""
     if _armed.is_set():
@@ -48,6 +62,15 @@ def arm(signum: int) -> None:
     timer = threading.Timer(grace_seconds(), hard_exit, args=(signum,))
     timer.daemon = True
     timer.start()
+
+
+def _redeliver(signum: int) -> None:
+    """Send SIGNUM to the main thread again each REDELIVER_S until the Stopped is caught (or our handler is gone)."""
+    main = threading.main_thread()
+    while not _caught.wait(REDELIVER_S):
+        if signal.getsignal(signum) is not _handler or not main.is_alive():
+            return
+        signal.pthread_kill(main.ident, signum)
 
 
 def _quietly(fn: Callable[[str], None], why: str) -> None:
@@ -80,15 +103,26 @@ def on_hard_exit(fn: Callable[[str], None]) -> Iterator[None]:
 
 
 def _handler(signum: int, frame) -> None:
-    """First signal: arm the grace period and raise Stopped; a second Ctrl-C exits at once; a repeated SIGTERM
-    (Prefect passes its own on after unwinding a flow) is ignored while we unwind."""
-    if _armed.is_set():
+    """Until the command catches it, every signal raises Stopped (the first arms the grace period and starts the
+    redelivery); once it unwinds, a second Ctrl-C exits at once and a repeated SIGTERM (Prefect passes its own on
+    after unwinding a flow) is ignored."""
+    if _caught.is_set():
         if signum == signal.SIGINT:
             hard_exit(signum)
         return
-    _received.append(int(signum))
-    arm(signum)
-    raise Stopped(signum)
+    if not _received:
+        _received.append(int(signum))
+        arm(signum)
+        threading.Thread(target=_redeliver, args=(int(signum),), daemon=True, name="stop-redeliver").start()
+    raise Stopped(_received[0])
+
+
+def _unraisable(hook):
+    """sys.unraisablehook that stays quiet about a Stopped Python had to swallow (it is redelivered)."""
+    def quiet(info):
+        if not isinstance(info.exc_value, Stopped):
+            hook(info)
+    return quiet
 
 
 @contextmanager
@@ -98,12 +132,14 @@ def stop_on_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = {}
+    old, hook = {}, sys.unraisablehook
     for sig in (signal.SIGINT, signal.SIGTERM):
         if signal.getsignal(sig) is not signal.SIG_IGN:
             old[sig] = signal.signal(sig, _handler)
+    sys.unraisablehook = _unraisable(hook)
     try:
         yield
     finally:
+        sys.unraisablehook = hook
         for sig, h in old.items():
             signal.signal(sig, h)

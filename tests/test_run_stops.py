@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from conftest import REPO
 from user_process import descendants, run_rows, servers_of, small_config, start, subsets, survivors, user_env, \
     wait_for
 
@@ -72,3 +73,35 @@ def test_a_signal_that_lands_inside_a_query_still_stops_as_that_signal(monkeypat
     monkeypatch.setattr(stopping, "_received", [int(signal.SIGTERM)])
     assert stopping.stop_reason(duckdb.InterruptException("INTERRUPT Error: Interrupted!")) == (
         "cancelled", "stopped by SIGTERM", int(signal.SIGTERM))
+
+
+def test_a_signal_python_swallows_is_delivered_again(tmp_path):
+    """A signal that lands in a __del__ (or a weakref callback, or a C extension's callback) raises a Stopped that
+    Python can only print and drop; it is raised again a second later, quietly, where the command can catch it."""
+    import subprocess
+    import sys
+    code = """
+import os, signal, sys, time
+from tasks.stopping import Stopped, caught, stop_on_signals
+
+class Lands:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)   # the handler runs before __del__ returns: Python drops its Stopped
+        for _ in range(10 ** 6):
+            pass
+
+with stop_on_signals():
+    t0 = time.monotonic()
+    try:
+        Lands()
+        while time.monotonic() - t0 < 6:
+            time.sleep(0.01)
+        print("not stopped")
+    except Stopped as exc:
+        caught()
+        print(f"stopped after {time.monotonic() - t0:.1f} s: {exc}")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert out.returncode == 0 and out.stdout.startswith("stopped after") and "by SIGINT" in out.stdout, out
+    assert float(out.stdout.split()[2]) < 3 and "Traceback" not in out.stderr and "Exception ignored" not in out.stderr, out
