@@ -21,12 +21,14 @@ def plan_cmd(
     strategy: str = typer.Option("difficulty", help="difficulty (default: categories x quartiles of the known "
                                  "models' success) | stratified | random | disagreement | anchor."),
     out: Optional[str] = typer.Option(None, help="Write the plan's prompts here: .jsonl or .csv (ids, text, "
-                                      "options, answer)."),
+                                      "options, answer). Where the benchmark came from lm-eval, FILE.lm-eval-samples"
+                                      ".json is written beside it for lm-eval's --samples."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (the plan without its texts)."),
 ):
     """Choose BUDGET prompts of BENCHMARK for a new model, record the plan in the warehouse, write it for a harness.
     Then ingest the model's answers (e.g. --format long) and run `taskspace refresh`."""
-    from tasks.coldstart.planning import PlanError, make_plan, write_file
+    from tasks.coldstart.planning import PlanError, lm_eval_command, lm_eval_subset, make_plan, write_file, \
+        write_lm_eval_subset
 
     if out and not out.lower().endswith((".jsonl", ".ndjson", ".csv")):
         raise typer.BadParameter("use a .jsonl or .csv file", param_hint="--out")
@@ -35,10 +37,19 @@ def plan_cmd(
     except PlanError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
+    subset = lm_eval_subset(res["prompts"])
+    samples = None
     if out:
         write_file(res["prompts"], out)
+        if subset:
+            samples = str(write_lm_eval_subset(subset, f"{out.rsplit('.', 1)[0]}.lm-eval-samples.json"))
     summary = {k: v for k, v in res.items() if k != "prompts"} | {
-        "n_prompts": len(res["prompts"]), "out": out, "prompt_ids": [p["prompt_id"] for p in res["prompts"]]}
-    emit(summary, as_json, f"plan {res['plan_id']}: {len(res['prompts'])} prompts of {benchmark} "
-                           f"({res['strategy']}, seed {seed}, {res['n_known_models']} known models)"
-                           + (f" written to {out}" if out else ""))
+        "n_prompts": len(res["prompts"]), "out": out, "prompt_ids": [p["prompt_id"] for p in res["prompts"]],
+        "lm_eval_samples": subset or None, "lm_eval_samples_file": samples}
+    human = (f"plan {res['plan_id']}: {len(res['prompts'])} prompts of {benchmark} "
+             f"({res['strategy']}, seed {seed}, {res['n_known_models']} known models)"
+             + (f" written to {out}" if out else ""))
+    if samples:
+        human += (f"\nlm-eval subset written to {samples}; run it with\n  {lm_eval_command(subset, samples, model)}"
+                  f"\nthen: taskspace ingest results --format lm-eval results/")
+    emit(summary, as_json, human)

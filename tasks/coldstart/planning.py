@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 
 from tasks.coldstart.plan import STRATEGIES, plan
 
+LM_EVAL_ITEM = re.compile(r"^(\d+)-[0-9a-f]{16}$")   # tasks.sources.lm_eval's item_id: <doc_id>-<doc hash>
 DEFAULT_STRATEGY = "difficulty"   # category x quartile of the known models' success: best measured (README)
 
 
@@ -77,3 +79,28 @@ def write_file(prompts: list[dict], path: str | Path) -> Path:
     else:
         raise PlanError(f"{path}: unknown plan file extension (use .jsonl or .csv)")
     return path
+
+
+def lm_eval_subset(prompts: list[dict]) -> dict[str, list[int]]:
+    """{task: [doc_id, ...]} of the plan's prompts whose results came from lm-eval (or the Open LLM Leaderboard
+    details): lm-eval's `--samples` argument, which runs exactly those documents ({} when none did)."""
+    subset: dict[str, list[int]] = {}
+    for p in prompts:
+        m = LM_EVAL_ITEM.match(p["item_id"]) if p.get("lm_eval_source") else None
+        if m:
+            subset.setdefault(p["benchmark"], []).append(int(m.group(1)))
+    return {task: sorted(set(ids)) for task, ids in sorted(subset.items())}
+
+
+def write_lm_eval_subset(subset: dict[str, list[int]], path: str | Path) -> Path:
+    """SUBSET as the JSON file lm-eval reads with `--samples FILE` (lm-eval >= 0.4.9)."""
+    path = Path(path)
+    path.write_text(json.dumps(subset) + "\n", encoding="utf-8")
+    return path
+
+
+def lm_eval_command(subset: dict[str, list[int]], path: str | Path, model: str | None) -> str:
+    """The lm-eval command line that evaluates MODEL on exactly the planned documents of SUBSET (in PATH)."""
+    pretrained = f"pretrained={model}" if model else "pretrained=ORG/MODEL"
+    return (f"lm_eval --model hf --model_args {pretrained} --tasks {','.join(subset)} --samples {path} "
+            f"--log_samples --output_path results/")

@@ -21,6 +21,7 @@ from tasks.sources.lm_eval_run import (OLD_RESULTS, RESULTS_RE, SAMPLES_RE, is_r
                                        run_member, sample_records, split_run)
 
 METRIC_PREFERENCE = ("acc_norm", "acc", "exact_match", "prompt_level_strict_acc", "em", "pass@1", "correct")
+MIN_TEXT_WORDS = 3   # a shorter doc field is a label ("effect"), not the question
 TEXT_FIELDS = ("question", "Question", "problem", "prompt", "input", "query", "goal", "sentence", "ctx", "text")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 __all__ = ["OLD_RESULTS", "RESULTS_RE", "SAMPLES_RE", "is_results", "run_member", "parse", "doc_key"]
@@ -90,10 +91,11 @@ def doc_key(sample: dict) -> str:
 
 
 def prompt_text(sample: dict) -> str | None:
-    """The question a sample asked: a known doc field (MuSR adds its narrative), else the first request context."""
+    """The question a sample asked: a known doc field of at least MIN_TEXT_WORDS words (MuSR adds its narrative;
+    COPA's `question` is only 'cause' or 'effect'), else the first request context."""
     doc = sample.get("doc") if isinstance(sample.get("doc"), dict) else {}
     for f in TEXT_FIELDS:
-        if isinstance(doc.get(f), str) and doc[f].strip():
+        if isinstance(doc.get(f), str) and len(doc[f].split()) >= MIN_TEXT_WORDS:
             return (doc["narrative"].strip() + "\n\n" + doc[f]) if isinstance(doc.get("narrative"), str) else doc[f]
     args = sample.get("arguments")
     if isinstance(args, dict) and args:            # lm-eval >= 0.4.3: {"gen_args_0": {"arg_0": ctx, ...}}
