@@ -111,6 +111,13 @@ def test_plan_ingest_refresh_gives_a_cold_start_operator(shared_data, tmp_path):
     assert 0.0 <= float(top[0]["routed_share"]) <= 1.0
     assert {r["category"] for r in table} == {"*", "arc-challenge", "mbpp", "winogrande"}
     assert "New releases" in (pub / "summary.md").read_text()
+    with open(pub / "tables" / "selection_by_task.csv", newline="") as f:   # every task ranking marks it
+        ranked = list(csv.DictReader(f))
+    marks = {(r["model_id"], r["coldstart"], r["n_evaluations"]) for r in ranked if r["method"] == "default"}
+    assert (HELD_OUT, "true", "30") in marks and not any(c == "true" for m, c, _ in marks if m != HELD_OUT)
+    assert {r["task"] for r in ranked if r["model_id"] == HELD_OUT} >= {"routerbench", "routerbench/mbpp"}
+    with open(pub / "tables" / "selection_models.csv", newline="") as f:
+        assert {r["model_id"]: r["coldstart"] for r in csv.DictReader(f)}[HELD_OUT] == "true"
 
     # all its results arrive: an ordinary operator, no special step, no estimate left
     with duckdb.connect(db, read_only=True) as con:

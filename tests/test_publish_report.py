@@ -111,3 +111,13 @@ def test_per_pool_plots_and_sections(published):
     page = (out / "report.html").read_text()
     for anchor in ("pool-mmlu-pro", "mmlu-pro-routing", "routerbench-routing", "routerbench-cost", "calibration"):
         assert f'id="{anchor}"' in page and f'href="#{anchor}"' in page
+
+
+def test_a_cold_start_model_is_marked_in_the_task_rankings():
+    from tasks.selection.report_recommend import recommendations, top_per_task
+    rows = [{"task": "b", "benchmark": "b", "rank": 1, "model_id": "new/m", "coldstart": True, "n_evaluations": 100},
+            {"task": "b", "benchmark": "b", "rank": 2, "model_id": "old/m", "coldstart": False, "n_evaluations": 9000}]
+    (top,) = top_per_task(rows, [])
+    assert top["#1 (held-out predicted / observed)"].startswith("new/m [cold start, 100 evaluations]")
+    assert top["#2 (held-out predicted / observed)"].startswith("old/m (")
+    assert recommendations(rows, [], [])[0]["sentence"].startswith("b: use new/m [cold start, 100 evaluations] (")

@@ -25,13 +25,18 @@ WITH obs AS (   -- the label rule: one label per model and prompt
     GROUP BY GROUPING SETS ((encoder, method, benchmark, model_id), (encoder, method, benchmark, category, model_id))
     HAVING grouping(category) = 1 OR category IS NOT NULL   -- prompts without a category count in the total only
 )
-SELECT encoder, method,
-       benchmark || CASE WHEN category = '' THEN '' ELSE '/' || category END AS task,
-       benchmark, category,
-       row_number() OVER (PARTITION BY encoder, method, benchmark, category
-                          ORDER BY predicted_accuracy DESC, model_id) AS rank,
-       model_id, n_prompts, predicted_accuracy, n_observed, observed_accuracy, mean_cost_usd, operator_version
-FROM agg;
+SELECT a.encoder, a.method,
+       a.benchmark || CASE WHEN a.category = '' THEN '' ELSE '/' || a.category END AS task,
+       a.benchmark, a.category,
+       row_number() OVER (PARTITION BY a.encoder, a.method, a.benchmark, a.category
+                          ORDER BY a.predicted_accuracy DESC, a.model_id) AS rank,
+       a.model_id, a.n_prompts, a.predicted_accuracy, a.n_observed, a.observed_accuracy, a.mean_cost_usd,
+       a.operator_version,
+       coalesce(o.coldstart, false) AS coldstart,
+       o.n                          AS n_evaluations
+FROM agg a
+LEFT JOIN operators_current o
+       ON o.model_id = a.model_id AND o.encoder = a.encoder AND o.method = a.method AND o.pool = a.benchmark;
 
 -- The data dictionary (views lose their comments when re-created, so they are set here).
 COMMENT ON VIEW selection_by_task IS 'Models ranked per task (benchmark and each category) by mean predicted success';
@@ -48,3 +53,5 @@ COMMENT ON COLUMN selection_by_task.n_observed IS 'Prompts with an observed labe
 COMMENT ON COLUMN selection_by_task.observed_accuracy IS 'Share correct over the observed prompts, fraction in [0, 1]';
 COMMENT ON COLUMN selection_by_task.mean_cost_usd IS 'Mean measured cost per prompt in USD (NULL: not measured)';
 COMMENT ON COLUMN selection_by_task.operator_version IS 'operators.version (the highest if several)';
+COMMENT ON COLUMN selection_by_task.coldstart IS 'True: a cold-start model (placed from a few planned evaluations, taskspace coldstart plan); its predictions carry more uncertainty';
+COMMENT ON COLUMN selection_by_task.n_evaluations IS 'Results its operator is fitted on in this benchmark (count)';

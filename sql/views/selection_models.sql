@@ -9,9 +9,12 @@ SELECT r.model_id,
        avg(r.cost_usd)                            AS mean_cost_usd,
        min(r.cost_usd)                            AS min_cost_usd,
        coalesce(regr_intercept(r.cost_usd, length(p.text)), avg(r.cost_usd)) AS cost_intercept,
-       coalesce(regr_slope(r.cost_usd, length(p.text)), 0.0)                 AS cost_per_char
+       coalesce(regr_slope(r.cost_usd, length(p.text)), 0.0)                 AS cost_per_char,
+       coalesce(any_value(c.coldstart), false)    AS coldstart
 FROM result_labels r
 JOIN prompts p USING (prompt_id)
+LEFT JOIN (SELECT model_id, pool, bool_or(coldstart) AS coldstart FROM operators_current GROUP BY ALL) c
+       ON c.model_id = r.model_id AND c.pool = r.pool
 GROUP BY r.model_id, r.pool;
 
 -- The data dictionary (views lose their comments when re-created, so they are set here).
@@ -25,3 +28,4 @@ COMMENT ON COLUMN selection_models.mean_cost_usd IS 'Mean measured cost per prom
 COMMENT ON COLUMN selection_models.min_cost_usd IS 'Lowest measured cost of a prompt in USD';
 COMMENT ON COLUMN selection_models.cost_intercept IS 'USD at zero prompt characters of the least-squares line cost = cost_intercept + cost_per_char * characters';
 COMMENT ON COLUMN selection_models.cost_per_char IS 'USD per prompt character of that line (0 when it cannot be fitted)';
+COMMENT ON COLUMN selection_models.coldstart IS 'True: a cold-start model in this benchmark (n_results planned evaluations, under COLDSTART_SHARE of its prompts)';

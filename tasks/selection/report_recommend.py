@@ -58,6 +58,13 @@ def budget_clause(task: str, best: str, cheap: dict, held: dict) -> str:
     return f"; no cheaper model keeps {MARGIN:.0%} of its predicted success ({usd(c['mean_cost_usd'])} per prompt)"
 
 
+def named(row: dict) -> str:
+    """A selection_by_task row's model, marked when it is a cold-start model: 'M [cold start, 100 evaluations]'."""
+    if row.get("coldstart"):
+        return f"{row['model_id']} [cold start, {row.get('n_evaluations') or 0} evaluations]"
+    return row["model_id"]
+
+
 def recommendations(by_task: list[dict], heldout: list[dict], cheapest: list[dict]) -> list[dict]:
     """[{benchmark, task, model, sentence}] per task (benchmark and benchmark/category), in task order:
     'use M (predicted p, measured on held-out prompts q); within budget B: M′'."""
@@ -67,7 +74,7 @@ def recommendations(by_task: list[dict], heldout: list[dict], cheapest: list[dic
     for task, b in sorted(best_per_task(by_task).items()):
         m = b["model_id"]
         out.append({"benchmark": b["benchmark"], "task": task, "model": m,
-                    "sentence": f"{task}: use {m} ({measured(held.get((task, m)))})"
+                    "sentence": f"{task}: use {named(b)} ({measured(held.get((task, m)))})"
                                 f"{budget_clause(task, m, cheap, held)}."})
     return out
 
@@ -81,6 +88,6 @@ def top_per_task(by_task: list[dict], heldout: list[dict], k: int = 3) -> list[d
         if r["rank"] <= k:
             h = held.get((r["task"], r["model_id"]))
             row = rows.setdefault(r["task"], {"task": r["task"], "held-out prompts": h["n_test"] if h else None})
-            row[f"#{r['rank']} (held-out predicted / observed)"] = r["model_id"] + (
+            row[f"#{r['rank']} (held-out predicted / observed)"] = named(r) + (
                 f" ({h['predicted_accuracy']:.3f} / {h['observed_accuracy']:.3f})" if h else " (not held out)")
     return [rows[t] for t in sorted(rows)]
