@@ -36,3 +36,23 @@ def test_flow_rejects_an_unknown_format(prefect_harness, tmp_path, db_path):
     from flows.ingest_results import ingest_results
     with pytest.raises(Exception, match="format"):
         ingest_results(format="helm", sources=[str(tmp_path)], db=db_path)
+
+
+def test_reads_on_a_dask_cluster_load_what_threads_load(prefect_harness, tmp_path):
+    """The read tasks on a Dask LocalCluster (2 worker processes) load the same rows as on threads: real lm-eval
+    runs of three harness generations, one writer either way."""
+    from conftest import FIXTURES
+    from flows.ingest_results import ingest_results
+    from warehouse import connect
+
+    runs = FIXTURES / "lm_eval_real"
+    sources = [str(p) for p in sorted(runs.glob("v0.4.*/*")) if p.is_dir()]
+    got = {}
+    for runner in ("dask", "local"):
+        db = str(tmp_path / f"{runner}.duckdb")
+        out = ingest_results(format="lm-eval", sources=sources, db=db, runner=runner, n_workers=2)
+        assert out["failed"] == 0 and out["loaded"] >= 5, out
+        with connect(db, read_only=True) as con:
+            got[runner] = con.execute("SELECT model_id, prompt_id, correct, metric FROM results "
+                                      "ORDER BY ALL").fetchall()
+    assert got["dask"] == got["local"] and len(got["dask"]) > 100
