@@ -19,7 +19,9 @@ def plan_cmd(
     model: Optional[str] = typer.Option(None, help="Hub id or name of the new model (stored with the plan)."),
     seed: int = typer.Option(0, help="Seed of the choice (stored with the plan)."),
     strategy: str = typer.Option("difficulty", help="difficulty (default: categories x quartiles of the known "
-                                 "models' success) | stratified | random | disagreement | anchor."),
+                                 "models' success) | stratified | random | disagreement | anchor. For a --model "
+                                 "that has answered a plan already, the default is its next round: adaptive (drawn "
+                                 "by information at its ability)."),
     out: Optional[str] = typer.Option(None, help="Write the plan's prompts here: .jsonl or .csv (ids, text, "
                                       "options, answer). Where the benchmark came from lm-eval, FILE.lm-eval-samples"
                                       ".json is written beside it for lm-eval's --samples."),
@@ -49,6 +51,12 @@ def plan_cmd(
     human = (f"plan {res['plan_id']}: {len(res['prompts'])} prompts of {benchmark} "
              f"({res['strategy']}, seed {seed}, {res['n_known_models']} known models)"
              + (f" written to {out}" if out else ""))
+    if res["strategy"] == "adaptive":
+        human += f"\n(adaptive second round for {model}: drawn where its answers so far say most about it)"
+    elif model:
+        human += (f"\nonce its answers are ingested, `taskspace coldstart plan --benchmark {benchmark} --model {model} "
+                  f"--budget N` plans its next round at its ability (two rounds of 30 + 70 estimate better than "
+                  f"one of 100)")
     if samples:
         human += (f"\nlm-eval subset written to {samples}; run it with\n  {lm_eval_command(subset, samples, model)}"
                   f"\nthen: taskspace ingest results --format lm-eval results/")

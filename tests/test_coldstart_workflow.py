@@ -101,6 +101,13 @@ def test_plan_ingest_refresh_gives_a_cold_start_operator(shared_data, tmp_path):
     assert mine["estimated_accuracy"]["estimate"] == pytest.approx(whole[2])
     assert not any(m["coldstart"] for m in sel["models"] if m["model_id"] != HELD_OUT)
 
+    # its second round, among the prompts it has not answered: the default plan, as 10 known models are too few
+    # for the 2PL an adaptive round needs (tests/test_coldstart_adaptive.py)
+    again = invoke("--db", db, "coldstart", "plan", "--benchmark", "routerbench", "--budget", "20", "--model",
+                   f"openai/{HELD_OUT}", "--json")
+    assert again["strategy"] == "difficulty" and again["n_prompts"] == 20 and again["n_known_models"] == 10
+    assert not set(again["prompt_ids"]) & set(plan["prompt_ids"])
+
     pub = tmp_path / "pub"
     invoke("--db", db, "publish", "--out", str(pub), "--no-flow", "--json")   # no Prefect in this process
     with open(pub / "tables" / "selection_new_releases.csv", newline="") as f:
@@ -134,6 +141,6 @@ def test_plan_ingest_refresh_gives_a_cold_start_operator(shared_data, tmp_path):
 
     ev = invoke("--db", db, "evaluate", "--split", "coldstart", "--budget", "30", "--benchmark", "routerbench",
                 "--json")   # leave one model out over the 11
-    assert ev["models"] == 11 and {r["strategy"] for r in ev["rows"]} == {"difficulty", "random"}
+    assert ev["models"] == 11 and {r["strategy"] for r in ev["rows"]} == {"difficulty", "adaptive", "random"}
     assert all(r["n"] == 11 and 0 <= r["mae"] < 0.2 and 0 <= r["coverage"] <= 1 and 0.5 < r["routing_cold"] <= 1
                for r in ev["rows"])

@@ -7,7 +7,7 @@ import numpy as np
 
 from tasks import operators as ops
 from tasks.coldstart.fit import Known, accuracy, by_category, fit_cold
-from tasks.coldstart import estimate as blend, irt
+from tasks.coldstart import adaptive, estimate as blend, irt
 from tasks.coldstart.plan import plan
 from tasks.evaluation.data import EvalData
 from tasks.evaluation.evaluate import pool_data
@@ -81,8 +81,14 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
         for strategy in strategies:
             for k in budgets:
                 for s in range(seeds):
-                    rows = plan(strategy, mine, k, seed=seed + 1000 * s + j, category=data.category,
-                                P=known.P, F=np.where(np.isnan(known.Y), 2 * known.P - 1, known.Y))
+                    feats = np.where(np.isnan(known.Y), 2 * known.P - 1, known.Y)
+                    if strategy == adaptive.STRATEGY:   # two rounds: the second at its ability after the first
+                        rows = adaptive.two_rounds(labels01(known.Y), feats, mine, k,
+                                                   (data.Y[:, j] > 0).astype(np.float64), data.category,
+                                                   seed + 1000 * s + j, items.get("blend"))
+                    else:
+                        rows = plan(strategy, mine, k, seed=seed + 1000 * s + j, category=data.category,
+                                    P=known.P, F=feats)
                     y = data.Y[rows, j]
                     rest = np.setdiff1d(mine, rows)
                     r20 = np.intersect1d(rest, test20)
@@ -146,9 +152,11 @@ def summarise(rows: list[dict]) -> dict:
 
 
 def run(db, budget: int, benchmark: str | None = None, encoder: str = "all-MiniLM-L6-v2", seed: int = 0,
-        strategies: tuple[str, ...] = ("difficulty", "random"), estimator: str = blend.ESTIMATOR) -> dict:
+        strategies: tuple[str, ...] = ("difficulty", adaptive.STRATEGY, "random"), estimator: str = blend.ESTIMATOR
+        ) -> dict:
     """`taskspace evaluate --split coldstart`: leave-one-model-out at K = BUDGET on BENCHMARK (default the one
-    with most results) for the default plan and random choice; {benchmark, models, prompts, rows: summarise()}."""
+    with most results) for the default plan, two rounds (adaptive) and random choice; {benchmark, models, prompts,
+    rows: summarise()}."""
     from tasks.evaluation.data import benchmarks, load
     from warehouse.db import using
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tasks.coldstart import adaptive
 from tasks.coldstart.plan import STRATEGIES, plan
 
 LM_EVAL_ITEM = re.compile(r"^(\d+)-[0-9a-f]{16}$")   # tasks.sources.lm_eval's item_id: <doc_id>-<doc hash>
@@ -19,29 +20,54 @@ class PlanError(ValueError):
     """A plan that cannot be made (unknown benchmark, no known models, bad budget)."""
 
 
-def choose(pool: dict, budget: int, seed: int, strategy: str, exclude: str | None = None) -> tuple[np.ndarray, int]:
-    """(prompt rows of POOL chosen, known models used): STRATEGY over the labels of every model but EXCLUDE."""
-    if strategy not in STRATEGIES:
-        raise PlanError(f"unknown strategy {strategy!r} ({' | '.join(STRATEGIES)})")
+def choose(pool: dict, budget: int, seed: int, strategy: str, exclude: str | None = None
+           ) -> tuple[np.ndarray, int, str]:
+    """(prompt rows of POOL chosen, known models used, strategy used): STRATEGY over the labels of every model but
+    EXCLUDE, among the prompts EXCLUDE has not answered; where it has answered some, the default is its next round
+    (adaptive.next_round)."""
+    if strategy not in STRATEGIES + (adaptive.STRATEGY,):
+        raise PlanError(f"unknown strategy {strategy!r} ({' | '.join(STRATEGIES + (adaptive.STRATEGY,))})")
     if budget < 1:
         raise PlanError(f"budget must be >= 1 (got {budget})")
-    keep = [j for j, m in enumerate(pool["models"]) if m != exclude]
     if not pool["prompts"]:
         raise PlanError("the benchmark has no prompts with results")
-    L = pool["L"][:, keep]
-    if strategy != "random" and strategy != "stratified" and not keep:
+    keep = [j for j, m in enumerate(pool["models"]) if m != exclude]
+    mine = pool["L"][:, pool["models"].index(exclude)] if exclude is not None else np.full(len(pool["prompts"]), np.nan)
+    seen = np.flatnonzero(~np.isnan(mine))
+    if strategy == adaptive.STRATEGY and not len(seen):
+        raise PlanError("strategy 'adaptive' plans a model's next round: give --model, a model with results on the "
+                        "benchmark (its first round: the default plan)")
+    if strategy not in ("random", "stratified") and not keep:
         raise PlanError(f"strategy {strategy!r} needs known models' results on the benchmark; there are none")
+    rest = np.setdiff1d(np.arange(len(pool["prompts"])), seen)
+    if not len(rest):
+        raise PlanError(f"{exclude} has answered every prompt of the benchmark already")
+    L = pool["L"][:, keep]
     rate = np.nanmean(np.where(np.isnan(L), np.nan, L), axis=1) if keep else np.full(len(L), 0.5)
     rate = np.nan_to_num(rate, nan=0.5)
     F = np.where(np.isnan(L), rate[:, None], L) if keep else rate[:, None]
-    rows = plan(strategy, np.arange(len(pool["prompts"])), budget, seed=seed, category=pool["category"], P=F, F=F)
-    return rows, len(keep)
+    if len(seen) and strategy in (DEFAULT_STRATEGY, adaptive.STRATEGY):
+        rows, used = adaptive.next_round(L, F, seen, mine[seen], rest, budget, pool["category"], seed)
+        return rows, len(keep), used
+    rows = plan(strategy, rest, budget, seed=seed, category=pool["category"], P=F, F=F)
+    return rows, len(keep), strategy
+
+
+def pool_model(models: list[str], model: str | None) -> str | None:
+    """The pool's model id for MODEL: itself (any case), else its name without the org ('openai/gpt-4' for a
+    model stored as 'gpt-4') when that is one model of the pool; None when it has no results there."""
+    if not model:
+        return None
+    low = {m.lower(): m for m in models}
+    name = model.lower()
+    return low.get(name) or low.get(name.rsplit("/", 1)[-1])
 
 
 def make_plan(db, benchmark: str, budget: int, *, model: str | None = None, seed: int = 0,
               strategy: str = DEFAULT_STRATEGY) -> dict:
-    """Plan BUDGET prompts of BENCHMARK for MODEL (a model id already in the pool is left out of the known ones),
-    store it, and return {plan_id, strategy, seed, n_known_models, prompts: [rows for the file]}."""
+    """Plan BUDGET prompts of BENCHMARK for MODEL (a model id already in the pool is left out of the known ones;
+    one that has answered some prompts gets its adaptive next round), store it, and return {plan_id, strategy,
+    seed, n_known_models, prompts: [rows for the file]}."""
     from warehouse import coldstart as store
     from warehouse.db import transaction, using
 
@@ -50,8 +76,8 @@ def make_plan(db, benchmark: str, budget: int, *, model: str | None = None, seed
     if not pool["prompts"]:
         raise PlanError(f"benchmark {benchmark!r} has no prompts with results (see `taskspace sql \"SELECT "
                         f"DISTINCT benchmark FROM prompts\"`)")
-    exclude = model.lower() if model and model.lower() in pool["models"] else None
-    rows, n_known = choose(pool, budget, seed, strategy, exclude)
+    exclude = pool_model(pool["models"], model)
+    rows, n_known, strategy = choose(pool, budget, seed, strategy, exclude)
     ids = [pool["prompts"][i] for i in rows]
     with using(db, write=True) as con, transaction(con):
         plan_id = store.write_plan(con, benchmark=benchmark, model=model, strategy=strategy, budget=budget,
