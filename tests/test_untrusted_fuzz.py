@@ -80,7 +80,7 @@ CASES = [
           ("metric-maybe", u.lm_sample(acc_norm="maybe"), "is not 0/1"),
           ("metric-half", u.lm_sample(acc_norm=0.5), "not 0/1"),
           ("metric-nan", u.lm_sample(acc_norm=float("nan")), "not 0/1"),
-          ("prompt-surrogate", u.lm_sample(input="x \ud800"), "not valid UTF-8"),
+          ("prompt-surrogate", u.lm_sample(input="x y z \ud800"), "not valid UTF-8"),
           ("prompt-too-long", u.lm_sample(input="y" * 200_001), "characters long"),
           ("not-object", "[1, 2]", "not a sample object"), ("not-json", "{oops", "not JSON")]],
     # --- long tables: JSONL, CSV, Parquet ---------------------------------------------------------------------

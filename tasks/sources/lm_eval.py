@@ -90,12 +90,17 @@ def doc_key(sample: dict) -> str:
     return hashlib.sha256(json.dumps(sample.get("doc"), indent=2, ensure_ascii=False).encode()).hexdigest()
 
 
+def _label_like(text: str) -> bool:
+    """A doc field that names a label rather than asks a question: under MIN_TEXT_WORDS words and 20 characters."""
+    return len(text.split()) < MIN_TEXT_WORDS and len(text) <= 20
+
+
 def prompt_text(sample: dict) -> str | None:
-    """The question a sample asked: a known doc field of at least MIN_TEXT_WORDS words (MuSR adds its narrative;
-    COPA's `question` is only 'cause' or 'effect'), else the first request context."""
+    """The question a sample asked: a known doc field that is not label-like (MuSR adds its narrative; COPA's
+    `question` is only 'cause' or 'effect'), else the first request context."""
     doc = sample.get("doc") if isinstance(sample.get("doc"), dict) else {}
     for f in TEXT_FIELDS:
-        if isinstance(doc.get(f), str) and len(doc[f].split()) >= MIN_TEXT_WORDS:
+        if isinstance(doc.get(f), str) and doc[f].strip() and not _label_like(doc[f]):
             return (doc["narrative"].strip() + "\n\n" + doc[f]) if isinstance(doc.get("narrative"), str) else doc[f]
     args = sample.get("arguments")
     if isinstance(args, dict) and args:            # lm-eval >= 0.4.3: {"gen_args_0": {"arg_0": ctx, ...}}
