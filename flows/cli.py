@@ -25,7 +25,7 @@ def ingest_results_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts."),
 ):
     """Ingest per-question results; unchanged inputs are skipped, bad ones fail alone."""
-    from tasks.ingest import expand_sources, ingest_items, totals
+    from tasks.ingest import expand_sources, ingest_items, known_revisions, remember_revisions, totals
     from tasks.sources import parser_for
     from warehouse import connect
     from warehouse.db import query, using
@@ -35,15 +35,16 @@ def ingest_results_cmd(
         parser_for(fmt)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--format")
-    items, missing = expand_sources(fmt, sources)
     held = connect(State.db) if State.db == ":memory:" else None   # an in-memory warehouse lives in one connection
     target = held or State.db
     try:
+        items, missing = expand_sources(fmt, sources, known_revisions(target, fmt, force))
         with using(target, write=True) as con:
-            summaries = [record_failure(con, source=fmt, uri=m.uri, sha256=None, error=m.error,
-                                        started_at=utcnow()) for m in missing]
+            summaries = [record_failure(con, source=fmt, uri=m.uri, sha256=None, error=m.error, started_at=utcnow())
+                         if m.status == "failed" else m for m in missing]
         # inputs fetched and parsed on worker threads with no connection held, written in short batched transactions
         summaries += ingest_items(target, fmt, items, force=force, threshold=threshold)
+        remember_revisions(target, fmt, items, summaries)
         with using(target) as con:
             out = totals(summaries)
             out["warehouse"] = dict(zip(("models", "prompts", "results"),

@@ -13,7 +13,8 @@ from prefect.states import Failed
 
 from flows.task_runners import make_task_runner
 from tasks.events import RESULTS_CHANGED, announce
-from tasks.ingest import Prepared, Writer, expand_sources, ingest_item, known_loads, prepare_item, totals
+from tasks.ingest import Prepared, Writer, expand_sources, ingest_item, known_loads, known_revisions, \
+    prepare_item, remember_revisions, totals
 from tasks.sources import SourceItem
 from warehouse import connect
 from warehouse.loads import LoadSummary, record_failure, utcnow
@@ -93,9 +94,9 @@ def ingest_results(format: ResultsFormat, sources: list[str], db: str = "taskspa
     rest load. Reads run on RUNNER (local threads, or Dask: DASK_ADDRESS or a LocalCluster of N_WORKERS).
     THRESHOLD: graded formats count score >= it as correct (None: 0.5, tasks/sources/labels.py)."""
     logger = get_run_logger()
-    items, missing = expand_sources(format, sources)
+    items, missing = expand_sources(format, sources, known_revisions(db, format, force))
     with connect(db) as con:
-        for m in missing:
+        for m in (m for m in missing if m.status == "failed"):
             record_failure(con, source=format, uri=m.uri, sha256=None, error=m.error, started_at=utcnow())
     summaries = list(missing)
     if items:
@@ -104,6 +105,7 @@ def ingest_results(format: ResultsFormat, sources: list[str], db: str = "taskspa
         done = read_and_write.with_options(task_runner=runner_)(db, format, items, force, window=2 * n_workers,
                                                                 threshold=threshold)
         summaries += [LoadSummary(**s) for s in done]
+        remember_revisions(db, format, items, summaries)
     out = totals(summaries)
     logger.info("ingest_results %s: %d loaded, %d skipped, %d failed, %d new rows, %d updated",
                 format, out["loaded"], out["skipped"], out["failed"], out["rows_new"], out["rows_updated"])

@@ -194,20 +194,56 @@ def ingest_item(con, fmt: str, item: SourceItem, *, force: bool = False,
     return ingest_items(con, fmt, [item], force=force, workers=1, threshold=threshold)[0]
 
 
-def expand_sources(fmt: str, sources: list[str]) -> tuple[list[SourceItem], list[LoadSummary]]:
-    """Items of every SOURCE, plus a failed summary for each SOURCE that does not exist."""
+def expand_sources(fmt: str, sources: list[str], revisions: dict[str, str] | None = None
+                   ) -> tuple[list[SourceItem], list[LoadSummary]]:
+    """Items of every SOURCE to load, plus a summary for what needs none: failed for each SOURCE that does not
+    exist, skipped for each live repository left unlisted at its recorded revision (REVISIONS)."""
     items, missing = [], []
     for src in sources:
         shown = redact(src)
         try:
-            found = list_items(fmt, src)
+            found = list_items(fmt, src, revisions)
         except (InputError, OSError) as exc:
             missing.append(LoadSummary(fmt, shown, "failed", error=redact_text(str(exc))))
             continue
         if not found:
             missing.append(LoadSummary(fmt, shown, "failed", error=f"{shown}: no {fmt} inputs found"))
-        items.extend(found)
+        missing += [LoadSummary(fmt, it.uri, "skipped", sha256=it.sha256) for it in found if it.unchanged]
+        items.extend(it for it in found if not it.unchanged)
     return items, missing
+
+
+def known_revisions(db, fmt: str, force: bool = False) -> dict[str, str]:
+    """{repository URL: revision} of FMT's live repositories that loaded whole ({} with FORCE, for a format without
+    them, or before the warehouse exists)."""
+    from tasks.sources import REVISIONED
+    from warehouse.revisions import read_revisions
+    if force or fmt not in REVISIONED or (isinstance(db, str) and db != ":memory:" and not os.path.exists(db)):
+        return {}
+    with using(db) as con:
+        return read_revisions(con, fmt)
+
+
+def settled(items: list[SourceItem], summaries: list[LoadSummary]) -> dict[str, tuple[str, int]]:
+    """{repository URL: (revision, inputs)} of the listed repositories every input of which loaded (ok, partial or
+    skipped): the next run may leave them unlisted while their revision stays."""
+    status = {s.uri: s.status for s in summaries}
+    groups: dict[tuple[str, str], list[str | None]] = {}
+    for it in items:
+        if it.revision and not it.unchanged:
+            groups.setdefault(it.revision, []).append(status.get(it.uri))
+    return {repo: (sha, len(st)) for (repo, sha), st in groups.items()
+            if all(x in ("ok", "partial", "skipped") for x in st)}
+
+
+def remember_revisions(db, fmt: str, items: list[SourceItem], summaries: list[LoadSummary]) -> int:
+    """Record the revisions of the repositories that loaded whole (settled); how many."""
+    from warehouse.revisions import record_revisions
+    done = settled(items, summaries)
+    if done:
+        with using(db, write=True) as con:
+            record_revisions(con, fmt, done)
+    return len(done)
 
 
 def totals(summaries: list[LoadSummary]) -> dict:

@@ -244,3 +244,63 @@ def test_a_missing_repository_is_a_failed_source_naming_url_and_status(hub):
     assert "/api/datasets/open-llm-leaderboard/nobody__nothing-details/tree/main" in missing[0].error
     with pytest.raises(InputError, match="not a Hub datasets URL"):
         oll_details.list_items(f"{hub.url}/models/x")
+
+
+def load_recorded(con, source: str) -> list:
+    """One ingest as the CLI and the flow run it: unchanged repositories left unlisted, revisions recorded after."""
+    from tasks.ingest import known_revisions, remember_revisions
+    items, skipped = expand_sources(FMT, [source], known_revisions(con, FMT))
+    out = skipped + [ingest_item(con, FMT, it) for it in items]
+    remember_revisions(con, FMT, items, out)
+    return out
+
+
+def trees(srv: Loopback) -> list[str]:
+    return [r.path for r in srv.requests if r.path.endswith("/tree/main")]   # in request order
+
+
+def test_a_repository_whose_revision_is_unchanged_is_not_listed_again(hub, con):
+    src = f"{hub.url}/datasets/open-llm-leaderboard"
+    listing = json.loads(LISTING.read_bytes())
+    sha = {d["id"]: d["sha"] for d in listing}
+    assert [s.status for s in load_recorded(con, src)] == ["ok"] * 5 and len(trees(hub)) == 3
+    recorded = con.execute("SELECT repo, revision, n_inputs FROM source_revisions ORDER BY repo").fetchall()
+    assert [(r.rsplit("/", 2)[-2] + "/" + r.rsplit("/", 1)[-1], rev, n) for r, rev, n in recorded] == sorted(
+        (i, sha[i], {"open-llm-leaderboard/gpt-4o-details": 3}.get(i, 1)) for i in sha if i.endswith("-details"))
+
+    before = (len(trees(hub)), downloads(hub))
+    again = load_recorded(con, src)   # one listing request, no file tree, no download
+    assert [s.status for s in again] == ["skipped"] * 3 and (len(trees(hub)), downloads(hub)) == before
+    assert {s.uri for s in again} == {r for r, _, _ in recorded}
+
+    listing[[d["id"] for d in listing].index(PYTHIA)]["sha"] = "0" * 40   # a new commit in pythia's repository
+    hub.add_hub_listing(listing, path="/api/datasets")
+    third = load_recorded(con, src)
+    assert trees(hub)[before[0]:] == [f"/api/datasets/{PYTHIA}/tree/main"] and downloads(hub) == before[1]
+    assert sorted(s.status for s in third) == ["skipped"] * 3   # its run's files kept their etags: not downloaded
+    assert con.execute("SELECT revision FROM source_revisions WHERE repo LIKE '%pythia%'").fetchall() == [("0" * 40,)]
+
+
+def test_a_repository_with_a_failed_run_is_listed_again(hub, con):
+    src = f"{hub.url}/datasets/open-llm-leaderboard"
+    hub.fail(f"/datasets/{PYTHIA}/resolve/main/{IFEVAL}", 404)   # gone while listed: not retried
+    first = load_recorded(con, src)
+    assert sorted(s.status for s in first) == ["failed"] + ["ok"] * 4
+    assert not con.execute("SELECT count(*) FROM source_revisions WHERE repo LIKE '%pythia%'").fetchall()[0][0]
+    second = load_recorded(con, src)   # pythia is listed and its run fetched again; the others are left alone
+    assert sorted(s.status for s in second) == ["ok", "skipped", "skipped"]
+    assert trees(hub).count(f"/api/datasets/{PYTHIA}/tree/main") == 2 and len(trees(hub)) == 4
+
+
+def test_the_cli_and_the_flow_leave_an_unchanged_repository_unlisted(hub, tmp_path, prefect_harness):
+    from flows.ingest_results import ingest_results
+    from selection_warehouse import invoke
+    db, src = str(tmp_path / "w.duckdb"), f"{hub.url}/datasets/open-llm-leaderboard"
+    first = invoke("--db", db, "ingest", "results", "--format", FMT, src, "--json")
+    assert (first["loaded"], first["failed"]) == (5, 0) and len(trees(hub)) == 3
+    again = invoke("--db", db, "ingest", "results", "--format", FMT, src, "--json")
+    assert (again["loaded"], again["skipped"], again["failed"]) == (0, 3, 0) and len(trees(hub)) == 3
+    flow = ingest_results(format=FMT, sources=[src], db=db)
+    assert (flow["loaded"], flow["skipped"], flow["failed"]) == (0, 3, 0) and len(trees(hub)) == 3
+    forced = invoke("--db", db, "ingest", "results", "--format", FMT, src, "--force", "--json")
+    assert forced["loaded"] == 5 and len(trees(hub)) == 6   # --force lists and reads everything again

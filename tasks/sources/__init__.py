@@ -22,6 +22,8 @@ FORMATS = {
     "score-matrix": (score_matrix.parse, ("*.json", "*.csv")),
     oll_details.FORMAT: (oll_details.parse, oll_details.PATTERNS),
 }
+# Formats whose live sources list repositories with a revision (unchanged ones are left unlisted).
+REVISIONED = {oll_details.FORMAT}
 # Formats of graded scores in [0, 1]: their parsers take the correct threshold (labels.correct_at).
 GRADED = {"routerbench", "score-matrix"}
 # The folder a bare repository URL (https://github.com/OWNER/REPO) lists for a format.
@@ -98,13 +100,14 @@ def _mmlu_pro_items(path: Path) -> list[SourceItem]:
     return sorted(zips + [_subjects_item(f) for f in folders], key=lambda it: it.uri)
 
 
-def list_items(fmt: str, source: str) -> list[SourceItem]:
-    """The items a SOURCE (file, directory or http(s) URL) holds for a format, in a stable order."""
+def list_items(fmt: str, source: str, revisions: dict[str, str] | None = None) -> list[SourceItem]:
+    """The items a SOURCE (file, directory or http(s) URL) holds for a format, in a stable order; REVISIONS
+    ({repository URL: sha}, tasks.ingest.known_revisions) lets a live repository source skip unchanged ones."""
     parser_for(fmt)
     source = reveal(source)   # a location a flow hid from Prefect: the real URL, to fetch
     if fmt == oll_details.FORMAT:   # a mirror folder, hub://AUTHOR[/REPO] or a Hub datasets URL
         try:
-            return oll_details.list_items(source)
+            return oll_details.list_items(source, revisions)
         except FetchError as exc:
             raise InputError(str(exc)) from exc
     if source.startswith(("http://", "https://")):

@@ -65,6 +65,8 @@ class SourceItem:
     uri: str
     fetch: Callable[[], dict[str, bytes]] = field(compare=False, repr=False)
     sha256: str | None = None   # known up front for some live sources (e.g. a git blob sha)
+    revision: tuple[str, str] | None = None   # (repository URL, commit sha) of a live repository it was listed from
+    unchanged: bool = False      # a whole repository left unlisted: its revision is the one recorded (nothing to load)
 
     def blobs(self) -> dict[str, bytes]:
         return self.fetch()

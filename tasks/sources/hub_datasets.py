@@ -81,13 +81,19 @@ def hub_errors(what: str):
                          retryable=True) from None
 
 
-def details_repos(api, hs: HubSource) -> list[str]:
-    """The dataset ids to read: HS's one repository, or every AUTHOR/*-details dataset the Hub lists, sorted."""
+def details_repos(api, hs: HubSource) -> list[tuple[str, str | None]]:
+    """(dataset id, its listed commit sha or None) to read: HS's one repository (sha unknown), or every
+    AUTHOR/*-details dataset the Hub lists, sorted."""
     if hs.repo:
-        return [hs.repo]
+        return [(hs.repo, None)]
     with hub_errors(f"GET {hs.endpoint}/api/datasets?author={hs.author}"):
-        found = [d.id for d in api.list_datasets(author=hs.author, search=DETAILS_SUFFIX)]
-    return sorted(i for i in found if i.startswith(hs.author + "/") and i.endswith(DETAILS_SUFFIX))
+        found = [(d.id, getattr(d, "sha", None)) for d in api.list_datasets(author=hs.author, search=DETAILS_SUFFIX)]
+    return sorted((i, sha) for i, sha in found if i.startswith(hs.author + "/") and i.endswith(DETAILS_SUFFIX))
+
+
+def repo_url(endpoint: str, repo_id: str) -> str:
+    """The public URL of a dataset repository (the key of its recorded revision)."""
+    return public_url(f"{endpoint}/datasets/{repo_id}")
 
 
 def repo_files(api, endpoint: str, repo_id: str) -> list[HubFile]:

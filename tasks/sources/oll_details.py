@@ -57,30 +57,39 @@ def local_items(path: Path) -> list[SourceItem]:
     return [item(r) for r in results] + ([] if path.is_file() else oll_parquet.local_items(path))
 
 
-def live_items(hs: hub_datasets.HubSource, token: str | None = None) -> list[SourceItem]:
-    """One item per run of every listed details repository; item.sha256 digests the run files' etags."""
+def live_items(hs: hub_datasets.HubSource, token: str | None = None, revisions: dict[str, str] | None = None
+               ) -> list[SourceItem]:
+    """One item per run of every listed details repository (item.sha256 digests the run files' etags, item.revision
+    its repository's listed sha); a repository whose listed sha is the one REVISIONS records is not listed again
+    but gives one `unchanged` item."""
     token = token or hub_token()
     api = hub_datasets.hub_client(hs.endpoint, token)
     items = []
-    for repo_id in hub_datasets.details_repos(api, hs):
+    for repo_id, sha in hub_datasets.details_repos(api, hs):
+        url = hub_datasets.repo_url(hs.endpoint, repo_id)
+        if sha and (revisions or {}).get(url) == sha:
+            items.append(SourceItem(url, dict, sha, revision=(url, sha), unchanged=True))
+            continue
         files = hub_datasets.repo_files(api, hs.endpoint, repo_id)
         by_path = {f.path: f for f in files}
         for res in (f for f in files if lm_eval.RESULTS_RE.search(posixpath.basename(f.path))):
             group = [by_path[p] for p in run_members(res.path, list(by_path))]
             remote = hashlib.sha1("".join(f"{f.path}\0{f.etag}\n" for f in group).encode()).hexdigest()
             items.append(SourceItem(public_url(res.url), lambda group=group: {
-                _name(f.path): hub_datasets.download(f, token, hs.endpoint) for f in group}, remote))
+                _name(f.path): hub_datasets.download(f, token, hs.endpoint) for f in group}, remote,
+                revision=(url, sha) if sha else None))
     return items
 
 
-def list_items(source: str) -> list[SourceItem]:
-    """Items of a SOURCE: hub://AUTHOR[/REPO], an http(s) .../datasets/AUTHOR[/REPO] URL, or a local mirror path."""
+def list_items(source: str, revisions: dict[str, str] | None = None) -> list[SourceItem]:
+    """Items of a SOURCE: hub://AUTHOR[/REPO], an http(s) .../datasets/AUTHOR[/REPO] URL (REVISIONS: repositories
+    to leave unlisted at their recorded sha), or a local mirror path."""
     try:
         hs = hub_datasets.parse_source(source)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
     if hs is not None:
-        return live_items(hs)
+        return live_items(hs, revisions=revisions)
     if source.startswith(("http://", "https://")):
         raise InputError(f"{public_url(source)}: not a Hub datasets URL (expected .../datasets/AUTHOR[/REPO])")
     path = Path(source)
