@@ -264,6 +264,8 @@ def test_a_repository_whose_revision_is_unchanged_is_not_listed_again(hub, con):
     listing = json.loads(LISTING.read_bytes())
     sha = {d["id"]: d["sha"] for d in listing}
     assert [s.status for s in load_recorded(con, src)] == ["ok"] * 5 and len(trees(hub)) == 3
+    (listed,) = [r for r in hub.requests if r.path == "/api/datasets"]
+    assert listed.query.get("expand") == ["sha"]   # the Hub lists a dataset's sha only when asked
     recorded = con.execute("SELECT repo, revision, n_inputs FROM source_revisions ORDER BY repo").fetchall()
     assert [(r.rsplit("/", 2)[-2] + "/" + r.rsplit("/", 1)[-1], rev, n) for r, rev, n in recorded] == sorted(
         (i, sha[i], {"open-llm-leaderboard/gpt-4o-details": 3}.get(i, 1)) for i in sha if i.endswith("-details"))

@@ -87,7 +87,8 @@ def details_repos(api, hs: HubSource) -> list[tuple[str, str | None]]:
     if hs.repo:
         return [(hs.repo, None)]
     with hub_errors(f"GET {hs.endpoint}/api/datasets?author={hs.author}"):
-        found = [(d.id, getattr(d, "sha", None)) for d in api.list_datasets(author=hs.author, search=DETAILS_SUFFIX)]
+        found = [(d.id, getattr(d, "sha", None))   # the Hub lists a dataset's sha only when asked (expand)
+                 for d in api.list_datasets(author=hs.author, search=DETAILS_SUFFIX, expand=["sha"])]
     return sorted((i, sha) for i, sha in found if i.startswith(hs.author + "/") and i.endswith(DETAILS_SUFFIX))
 
 
