@@ -125,4 +125,6 @@ def _evaluate_coldstart(budget: int, benchmark: str | None, encoder: str, seed: 
     lines += [f"{r['strategy']:12} {100 * r['mae']:8.2f} [{100 * r['mae_lo']:5.2f},{100 * r['mae_hi']:5.2f}] "
               f"{100 * r['cat_mae']:8.2f} {r['coverage']:6.2f} {r['lift']:9.3f} {r['lift20']:7.3f} "
               f"{r['routing_cold']:.4f}/{r['routing_full']:.4f}/{r['routing_without']:.4f}" for r in out["rows"]]
+    lines.append(f"stored as evaluation run {out['run_id']} (taskspace sql \"FROM evaluations WHERE run_id = "
+                 f"{out['run_id']}\")")
     emit(out, as_json, "\n".join(lines))

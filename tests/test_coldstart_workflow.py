@@ -144,3 +144,9 @@ def test_plan_ingest_refresh_gives_a_cold_start_operator(shared_data, tmp_path):
     assert ev["models"] == 11 and {r["strategy"] for r in ev["rows"]} == {"difficulty", "adaptive", "random"}
     assert all(r["n"] == 11 and 0 <= r["mae"] < 0.2 and 0 <= r["coverage"] <= 1 and 0.5 < r["routing_cold"] <= 1
                for r in ev["rows"])
+    with duckdb.connect(db, read_only=True) as con:   # stored like every evaluation, for SQL
+        stored = dict(((m, k), v) for m, k, v in con.execute(
+            "SELECT method, metric, value FROM evaluations WHERE run_id = ? AND split = 'coldstart' "
+            "AND fold = 'K=30'", [ev["run_id"]]).fetchall())
+    assert {m for m, _ in stored} == {"difficulty", "adaptive", "random"}
+    assert all(stored[(r["strategy"], "mae")] == pytest.approx(r["mae"]) for r in ev["rows"])

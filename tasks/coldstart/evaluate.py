@@ -165,7 +165,19 @@ def run(db, budget: int, benchmark: str | None = None, encoder: str = "all-MiniL
         data = load(con, encoder, bench)
     if len(data.models) < 3:
         raise ValueError(f"{bench}: leave-one-model-out needs at least 3 models (has {len(data.models)})")
-    rows = coldstart(data, [budget], strategies, (estimator,), seed=seed)
-    return {"benchmark": bench, "models": len(data.models), "prompts": len(data.prompts), "budget": budget,
-            "estimator": estimator, "seed": seed,
-            "rows": [{"strategy": s, **m} for (_, s, _), m in summarise(rows).items()]}
+    from warehouse.operators import write_evaluation
+    summary = summarise(coldstart(data, [budget], strategies, (estimator,), seed=seed))
+    with using(db, write=True) as con:   # computed with no connection held; written in one short transaction
+        run_id = write_evaluation(con, split="coldstart", seed=seed, encoder=encoder, watermark=data.watermark,
+                                  benchmark=bench, rows=stored_rows(summary, len(data.models)))
+    return {"run_id": run_id, "benchmark": bench, "models": len(data.models), "prompts": len(data.prompts),
+            "budget": budget, "estimator": estimator, "seed": seed,
+            "rows": [{"strategy": s, **m} for (_, s, _), m in summary.items()]}
+
+
+def stored_rows(summary: dict, n_models: int) -> list[tuple[str, str, str, float, dict]]:
+    """The evaluations rows of a cold-start run: fold 'K=<budget>', method = the plan strategy, one row per metric
+    (mae, its interval, bias, cat_mae, coverage, width, auc, auc_full, lift, lift20, routing_*), the estimator and
+    the number of models held out in params."""
+    return [(f"K={k}", strategy, metric, value, {"estimator": est, "budget": k, "models": n_models})
+            for (est, strategy, k), m in summary.items() for metric, value in m.items() if metric != "n"]
