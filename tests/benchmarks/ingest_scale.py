@@ -1,8 +1,8 @@
 """Benchmark: ingesting a synthetic Open-LLM-Leaderboard-shaped long table (MODELS files of PROMPTS rows each):
 first load, a no-change re-run, one new model's file; results/s and peak RSS of each run.
 
-Run: nice .venv/bin/python tests/benchmarks/ingest_scale.py [--models 1000] [--prompts 20000] [--dir /tmp/scale]
-Each run is a fresh `taskspace ingest results --format long DIR` process. Prints numbers; asserts nothing. CPU s is
+Run: nice .venv/bin/python tests/benchmarks/ingest_scale.py [--models 1000] [--prompts 20000] [--dir /tmp/scale] [--flow]
+Each run is a fresh `taskspace ingest results --format long DIR` process (--flow: the ingest_results flow). Prints numbers; asserts nothing. CPU s is
 the process's user+system time: on a shared machine it says what the run costs when wall time does not.
 """
 from __future__ import annotations
@@ -63,14 +63,21 @@ def write_model(prompts: pl.DataFrame, i: int, folder: Path, rng: np.random.Gene
     return path
 
 
-def run(db: str, src: Path, workers: int) -> tuple[float, float, float, dict]:
-    """(wall seconds, peak RSS MiB, CPU seconds, JSON counts) of one `taskspace ingest results --format long` in a fresh process."""
-    cmd = [sys.executable, "-c",
-           "import resource, sys; from flows.cli import app\n"
-           "try:\n    app()\nfinally:\n"
-           "    u = resource.getrusage(resource.RUSAGE_SELF)\n"
-           "    sys.stderr.write('MAXRSS=%d CPU=%.2f\\n' % (u.ru_maxrss, u.ru_utime + u.ru_stime))",
-           "--db", db, "ingest", "results", "--format", "long", str(src), "--json"]
+CLI = "from flows.cli import app\napp(['--db', sys.argv[1], 'ingest', 'results', '--format', 'long', sys.argv[2], '--json'])"
+# the ingest_results flow (one read task per file, threads) on a temporary Prefect server, as `taskspace run` runs it
+FLOW = ("import json\nfrom tasks.prefect_server import prefect_api\nfrom flows.ingest_results import ingest_results\n"
+        "with prefect_api():\n"
+        "    out = ingest_results(format='long', sources=[sys.argv[2]], db=sys.argv[1], n_workers=2)\n"
+        "print(json.dumps({k: out[k] for k in ('rows_new', 'rows_updated', 'loaded', 'skipped', 'failed')}))")
+MEASURED = ("import resource, sys\ntry:\n{body}finally:\n    u = resource.getrusage(resource.RUSAGE_SELF)\n"
+            "    sys.stderr.write('MAXRSS=%d CPU=%.2f\\n' % (u.ru_maxrss, u.ru_utime + u.ru_stime))")
+
+
+def run(db: str, src: Path, workers: int, flow: bool = False) -> tuple[float, float, float, dict]:
+    """(wall seconds, peak RSS MiB, CPU seconds, JSON counts) of one `taskspace ingest results --format long` (FLOW:
+    the ingest_results flow) in a fresh process."""
+    body = "".join(f"    {line}\n" for line in (FLOW if flow else CLI).splitlines())
+    cmd = [sys.executable, "-c", MEASURED.format(body=body), db, str(src)]
     env = {**os.environ, "PYTHONPATH": str(REPO), "TASKSPACE_INGEST_WORKERS": str(workers)}
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, env=env)
@@ -78,7 +85,7 @@ def run(db: str, src: Path, workers: int) -> tuple[float, float, float, dict]:
     if proc.returncode != 0:
         raise SystemExit(proc.stderr[-4000:])
     tail = proc.stderr.rsplit("MAXRSS=", 1)[1].split()
-    return wall, int(tail[0]) / 1024, float(tail[1].split("=")[1]), json.loads(proc.stdout)
+    return wall, int(tail[0]) / 1024, float(tail[1].split("=")[1]), json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -87,6 +94,8 @@ def main() -> None:
     ap.add_argument("--prompts", type=int, default=20000)
     ap.add_argument("--workers", type=int, default=2, help="fetch+parse threads (TASKSPACE_INGEST_WORKERS)")
     ap.add_argument("--dir", default=None, help="working folder (default: a new temp folder, removed at the end)")
+    ap.add_argument("--flow", action="store_true", help="through the ingest_results Prefect flow (a read task per "
+                    "file) on a temporary Prefect server, instead of the CLI")
     a = ap.parse_args()
     work = Path(a.dir or tempfile.mkdtemp(prefix="ingest_scale_"))
     data, db = work / "details", work / "scale.duckdb"
@@ -107,7 +116,7 @@ def main() -> None:
         for label, step in (("first load", None), ("re-run", None), ("new model", "add")):
             if step == "add":
                 write_model(prompts, a.models, data, rng)
-            wall, rss, cpu, out = run(db, data, a.workers)
+            wall, rss, cpu, out = run(db, data, a.workers, a.flow)
             rows = out["rows_new"] + out["rows_updated"]
             print(f"{label:11}: {wall:7.2f} s wall, {rss:6.0f} MiB peak RSS, {rows:>10,} rows written "
                   f"({rows / wall:>9,.0f} results/s), {cpu:6.1f} CPU s, {out['loaded']} loaded, {out['skipped']} skipped, "
