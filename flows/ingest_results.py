@@ -4,6 +4,7 @@ itself is the one writer, writing the read inputs in order in short batched tran
 from __future__ import annotations
 
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 from prefect import flow, get_run_logger, task
@@ -14,7 +15,7 @@ from prefect.states import Failed
 from flows.task_runners import make_task_runner
 from tasks.events import RESULTS_CHANGED, announce
 from tasks.ingest import Prepared, Writer, expand_sources, ingest_item, known_loads, known_revisions, \
-    prepare_item, remember_revisions, totals
+    prepare_item, remember_revisions, surely_unchanged, totals
 from tasks.sources import SourceItem
 from warehouse import connect
 from warehouse.loads import LoadSummary, record_failure, utcnow
@@ -56,7 +57,10 @@ def read_file(fmt: str, item: SourceItem, known: dict[str, tuple], force: bool =
 
 
 def _outcome(fut, fmt: str, item: SourceItem) -> Prepared:
-    """What a read-file task gave: its result, or the failure to record (with the task's own message)."""
+    """What a read-file task gave (or the skip decided without one): its result, or the failure to record (with the
+    task's own message)."""
+    if isinstance(fut, Prepared):
+        return fut
     fut.wait()
     if fut.state.is_completed():
         return fut.result()
@@ -72,10 +76,12 @@ def read_and_write(db: str, fmt: str, items: list[SourceItem], force: bool = Fal
     """Every item read on the task runner, at most WINDOW in flight (memory stays flat in the number of
     items), written here in item order by the one writer; the load summaries in item order."""
     known = {} if force else known_loads(db, fmt)
+    with ThreadPoolExecutor(max(1, window // 2)) as pool:   # local inputs checksummed here: only changed ones
+        same = list(pool.map(lambda it: surely_unchanged(fmt, it, known, force, threshold), items))   # get a task
     writer = Writer(db, force)
     pending: deque = deque()
-    for it in items:
-        pending.append((read_file.submit(fmt, it, known, force, threshold), it))
+    for it, skipped in zip(items, same):
+        pending.append((skipped or read_file.submit(fmt, it, known, force, threshold), it))
         if len(pending) >= window:
             fut, done = pending.popleft()
             writer.add(_outcome(fut, fmt, done))

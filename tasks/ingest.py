@@ -62,9 +62,7 @@ def prepare_item(fmt: str, item: SourceItem, known: dict[str, tuple], force: boo
         return p
     try:
         blobs = item.blobs()
-        p.sha = item_checksum(fmt, blobs, threshold)
-        if not force and p.sha == last_sha:
-            p.skipped, p.remember = True, bool(p.remote)   # same bytes, remote sha not recorded yet
+        if _same_bytes(p, fmt, blobs, last_sha, force, threshold):
             return p
         parsed = parse_item(fmt, blobs, item.uri, threshold)
         del blobs
@@ -75,6 +73,35 @@ def prepare_item(fmt: str, item: SourceItem, known: dict[str, tuple], force: boo
     except Exception as exc:  # any other parser error: this input fails alone, with the reason, no traceback
         p.error = f"cannot parse ({type(exc).__name__}: {str(exc)[:500]})"
     return p
+
+
+def _same_bytes(p: Prepared, fmt: str, blobs: dict[str, bytes], last_sha: str | None, force: bool,
+                threshold: float | None) -> bool:
+    """Checksum BLOBS into P; True (P skipped) when they are the bytes of the latest successful load."""
+    p.sha = item_checksum(fmt, blobs, threshold)
+    if not force and p.sha == last_sha:
+        p.skipped, p.remember = True, bool(p.remote)   # same bytes, remote sha not recorded yet
+        return True
+    return False
+
+
+def surely_unchanged(fmt: str, item: SourceItem, known: dict[str, tuple], force: bool = False,
+                     threshold: float | None = None) -> Prepared | None:
+    """ITEM skipped without a download, when it can be: its listed remote sha is the recorded one, or it is a local
+    file or folder whose bytes have the recorded checksum; else None (it needs a read task)."""
+    last_sha, last_remote = known.get(item.uri, (None, None))
+    if force or (last_sha is None and last_remote is None):
+        return None
+    p = Prepared(fmt, item, utcnow(), remote=remote_key(fmt, item.sha256, threshold))
+    if p.remote and last_remote == p.remote:
+        p.skipped = True
+        return p
+    if not os.path.exists(item.uri):   # a live item: reading it is a download, the read task's work
+        return None
+    try:
+        return p if _same_bytes(p, fmt, item.blobs(), last_sha, force, threshold) else None
+    except (InputError, OSError):
+        return None   # its read task reports it
 
 
 class Writer:

@@ -29,6 +29,9 @@ def test_flow_loads_good_files_and_fails_only_the_bad_one(prefect_harness, tmp_p
     again = ingest_results(format="mmlu-pro", sources=[str(tmp_path / "model_outputs_Model-A_5shots.zip")],
                            db=db_path)
     assert again["skipped"] == 1 and again["rows_new"] == 0
+    with get_client(sync_client=True) as client:   # an unchanged local input is checksummed by the flow: no task
+        after = [t for t in client.read_task_runs() if t.name.startswith("read mmlu-pro") and str(tmp_path) in t.name]
+    assert len(after) == len(reads)
 
 
 def test_flow_rejects_an_unknown_format(prefect_harness, tmp_path, db_path):
