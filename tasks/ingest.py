@@ -52,13 +52,8 @@ def prepare_item(fmt: str, item: SourceItem, known: dict[str, tuple], force: boo
     """Fetch, checksum and parse one item with no connection held; KNOWN: uri -> (sha256, remote sha) of the latest
     successful loads; THRESHOLD: the score a graded format counts as correct from (None: the default). Unchanged
     inputs are skipped, unreadable ones come back with their error."""
-    p = Prepared(fmt, item, utcnow(), remote=remote_key(fmt, item.sha256, threshold))
-    last_sha, last_remote = known.get(item.uri, (None, None))
-    # Issue 3: a live item whose listing gave its remote sha (GitHub git blob sha, in item.sha256) is not
-    # downloaded again when the latest successful load of the same uri recorded that sha (with a non-default
-    # threshold of a graded format folded in, as in the checksum).
-    if not force and p.remote and last_remote == p.remote:
-        p.skipped = True
+    p, last_sha = _started(fmt, item, known, force, threshold)
+    if p.skipped:
         return p
     try:
         blobs = item.blobs()
@@ -75,6 +70,19 @@ def prepare_item(fmt: str, item: SourceItem, known: dict[str, tuple], force: boo
     return p
 
 
+def _started(fmt: str, item: SourceItem, known: dict[str, tuple], force: bool, threshold: float | None
+             ) -> tuple[Prepared, str | None]:
+    """(ITEM's Prepared, the checksum of its latest successful load). Issue 3: a live item whose listing gave its
+    remote sha (GitHub git blob sha, in item.sha256) is skipped, not downloaded again, when the latest successful
+    load of the same uri recorded that sha (with a non-default threshold of a graded format folded in, as in the
+    checksum)."""
+    p = Prepared(fmt, item, utcnow(), remote=remote_key(fmt, item.sha256, threshold))
+    last_sha, last_remote = known.get(item.uri, (None, None))
+    if not force and p.remote and last_remote == p.remote:
+        p.skipped = True
+    return p, last_sha
+
+
 def _same_bytes(p: Prepared, fmt: str, blobs: dict[str, bytes], last_sha: str | None, force: bool,
                 threshold: float | None) -> bool:
     """Checksum BLOBS into P; True (P skipped) when they are the bytes of the latest successful load."""
@@ -89,12 +97,10 @@ def surely_unchanged(fmt: str, item: SourceItem, known: dict[str, tuple], force:
                      threshold: float | None = None) -> Prepared | None:
     """ITEM skipped without a download, when it can be: its listed remote sha is the recorded one, or it is a local
     file or folder whose bytes have the recorded checksum; else None (it needs a read task)."""
-    last_sha, last_remote = known.get(item.uri, (None, None))
-    if force or (last_sha is None and last_remote is None):
+    if force or item.uri not in known:
         return None
-    p = Prepared(fmt, item, utcnow(), remote=remote_key(fmt, item.sha256, threshold))
-    if p.remote and last_remote == p.remote:
-        p.skipped = True
+    p, last_sha = _started(fmt, item, known, force, threshold)
+    if p.skipped:
         return p
     if not os.path.exists(item.uri):   # a live item: reading it is a download, the read task's work
         return None

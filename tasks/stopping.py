@@ -37,7 +37,7 @@ def stop_reason(exc: BaseException) -> tuple[str, str, int | None]:
                                               else None)
     # a signal that landed inside a library call (a DuckDB query turns it into its own InterruptException) is
     # still that signal
-    signum = signum or (_received[0] if _received else None)
+    signum = signum or received()
     if signum or isinstance(exc, KeyboardInterrupt):
         signum = int(signum or signal.SIGINT)
         return "cancelled", f"stopped by {signal.Signals(signum).name}", signum

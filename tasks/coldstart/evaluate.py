@@ -73,6 +73,7 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
         two = {"blend": None, "irt": None, "irt1": False, "irt2": True}
         items = {e: irt.fit_items(labels01(known.Y), two=two[e]) for e in estimators if e in IRT}
         F = blend.features(labels01(known.Y))
+        feats = np.where(np.isnan(known.Y), 2 * known.P - 1, known.Y)   # what the plans stratify on
         mine = np.flatnonzero(~np.isnan(data.Y[:, j]))
         lab = data.Y[:, j] > 0
         truth = float(lab[mine].mean())
@@ -81,11 +82,10 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
         for strategy in strategies:
             for k in budgets:
                 for s in range(seeds):
-                    feats = np.where(np.isnan(known.Y), 2 * known.P - 1, known.Y)
                     if strategy == adaptive.STRATEGY:   # two rounds: the second at its ability after the first
                         rows = adaptive.two_rounds(labels01(known.Y), feats, mine, k,
                                                    (data.Y[:, j] > 0).astype(np.float64), data.category,
-                                                   seed + 1000 * s + j, items.get("blend"))
+                                                   seed + 1000 * s + j, items.get("blend") or items.get("irt"))
                     else:
                         rows = plan(strategy, mine, k, seed=seed + 1000 * s + j, category=data.category,
                                     P=known.P, F=feats)
@@ -159,13 +159,13 @@ def run(db, budget: int, benchmark: str | None = None, encoder: str = "all-MiniL
     rows: summarise()}."""
     from tasks.evaluation.data import benchmarks, load
     from warehouse.db import using
+    from warehouse.operators import write_evaluation
 
     with using(db) as con:
         bench = benchmark or benchmarks(con)[0]
         data = load(con, encoder, bench)
     if len(data.models) < 3:
         raise ValueError(f"{bench}: leave-one-model-out needs at least 3 models (has {len(data.models)})")
-    from warehouse.operators import write_evaluation
     summary = summarise(coldstart(data, [budget], strategies, (estimator,), seed=seed))
     with using(db, write=True) as con:   # computed with no connection held; written in one short transaction
         run_id = write_evaluation(con, split="coldstart", seed=seed, encoder=encoder, watermark=data.watermark,
