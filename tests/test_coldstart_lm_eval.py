@@ -83,3 +83,4 @@ def test_a_plan_on_a_benchmark_not_from_lm_eval_has_no_subset():
             {"benchmark": "copa", "item_id": "3-fedcba9876543210", "lm_eval_source": "open-llm-leaderboard-details"}]
     assert lm_eval_subset(rows) == {"copa": [3, 12]}
     assert lm_eval_subset(rows[:1]) == {}
+    assert lm_eval_subset([{"benchmark": "x", "item_id": "q7-0123456789abcdef", "lm_eval_source": "lm-eval"}]) == {}

@@ -38,9 +38,10 @@ def write_plan(con: duckdb.DuckDBPyConnection, *, benchmark: str, model: str | N
     return plan_id
 
 
-def plan_file_rows(con: duckdb.DuckDBPyConnection, plan_id: int) -> list[dict]:
-    """The plan's prompts with ids, text, options and answer, in plan order."""
-    cur = query(con, "coldstart_plan_file", plan_id=plan_id)
+def plan_file_rows(con: duckdb.DuckDBPyConnection, plan_id: int, lm_eval_formats: tuple[str, ...]) -> list[dict]:
+    """The plan's prompts with ids, text, options and answer, in plan order; lm_eval_source: which of
+    LM_EVAL_FORMATS gave it results."""
+    cur = query(con, "coldstart_plan_file", plan_id=plan_id, lm_eval_formats=list(lm_eval_formats))
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from pathlib import Path
 
 import numpy as np
 
 from tasks.coldstart import adaptive
 from tasks.coldstart.plan import STRATEGIES, plan
+from tasks.sources import LM_EVAL_FORMATS, lm_eval
 
-LM_EVAL_ITEM = re.compile(r"^(\d+)-[0-9a-f]{16}$")   # tasks.sources.lm_eval's item_id: <doc_id>-<doc hash>
 DEFAULT_STRATEGY = "difficulty"   # category x quartile of the known models' success: best measured (README)
 
 
@@ -83,7 +82,7 @@ def make_plan(db, benchmark: str, budget: int, *, model: str | None = None, seed
         plan_id = store.write_plan(con, benchmark=benchmark, model=model, strategy=strategy, budget=budget,
                                    seed=seed, prompt_ids=ids, categories=[str(pool["category"][i]) for i in rows],
                                    n_known_models=n_known)
-        prompts = store.plan_file_rows(con, plan_id)
+        prompts = store.plan_file_rows(con, plan_id, LM_EVAL_FORMATS)
     return {"plan_id": plan_id, "benchmark": benchmark, "strategy": strategy, "seed": seed, "budget": budget,
             "n_known_models": n_known, "prompts": prompts}
 
@@ -112,9 +111,9 @@ def lm_eval_subset(prompts: list[dict]) -> dict[str, list[int]]:
     details): lm-eval's `--samples` argument, which runs exactly those documents ({} when none did)."""
     subset: dict[str, list[int]] = {}
     for p in prompts:
-        m = LM_EVAL_ITEM.match(p["item_id"]) if p.get("lm_eval_source") else None
-        if m:
-            subset.setdefault(p["benchmark"], []).append(int(m.group(1)))
+        doc = lm_eval.doc_id_of(p["item_id"]) if p.get("lm_eval_source") else None
+        if doc is not None:
+            subset.setdefault(p["benchmark"], []).append(doc)
     return {task: sorted(set(ids)) for task, ids in sorted(subset.items())}
 
 

@@ -22,6 +22,8 @@ FORMATS = {
     "score-matrix": (score_matrix.parse, ("*.json", "*.csv")),
     oll_details.FORMAT: (oll_details.parse, oll_details.PATTERNS),
 }
+# Formats whose rows are lm-eval samples (prompt item_id = lm_eval.item_id: a plan on them can be run by lm-eval).
+LM_EVAL_FORMATS = ("lm-eval", oll_details.FORMAT)
 # Formats whose live sources list repositories with a revision (unchanged ones are left unlisted).
 REVISIONED = {oll_details.FORMAT}
 # Formats of graded scores in [0, 1]: their parsers take the correct threshold (labels.correct_at).

@@ -21,10 +21,12 @@ from tasks.sources.lm_eval_run import (OLD_RESULTS, RESULTS_RE, SAMPLES_RE, is_r
                                        run_member, sample_records, split_run)
 
 METRIC_PREFERENCE = ("acc_norm", "acc", "exact_match", "prompt_level_strict_acc", "em", "pass@1", "correct")
-MIN_TEXT_WORDS = 3   # a shorter doc field is a label ("effect"), not the question
+MIN_TEXT_WORDS, MAX_LABEL_CHARS = 3, 20   # a doc field shorter in both is a label ("effect"), not the question
+ITEM_ID_RE = re.compile(r"^(\d+)-[0-9a-f]{16}$")   # item_id(): <doc_id>-<16 hex of the doc hash>
 TEXT_FIELDS = ("question", "Question", "problem", "prompt", "input", "query", "goal", "sentence", "ctx", "text")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-__all__ = ["OLD_RESULTS", "RESULTS_RE", "SAMPLES_RE", "is_results", "run_member", "parse", "doc_key"]
+__all__ = ["OLD_RESULTS", "RESULTS_RE", "SAMPLES_RE", "is_results", "run_member", "parse", "doc_key", "item_id",
+           "doc_id_of"]
 
 
 def model_name(results: dict, uri: str) -> str:
@@ -90,9 +92,20 @@ def doc_key(sample: dict) -> str:
     return hashlib.sha256(json.dumps(sample.get("doc"), indent=2, ensure_ascii=False).encode()).hexdigest()
 
 
+def item_id(doc_id: str, key: str) -> str:
+    """A sample's item_id: its doc_id and 16 hex of its doc hash (the same question from two runs is one prompt)."""
+    return f"{doc_id}-{key[:16]}"
+
+
+def doc_id_of(item: str) -> int | None:
+    """The lm-eval doc_id an item_id() names (None: not one, e.g. a non-integer doc_id)."""
+    m = ITEM_ID_RE.match(item)
+    return int(m.group(1)) if m else None
+
+
 def _label_like(text: str) -> bool:
-    """A doc field that names a label rather than asks a question: under MIN_TEXT_WORDS words and 20 characters."""
-    return len(text.split()) < MIN_TEXT_WORDS and len(text) <= 20
+    """A doc field that names a label rather than asks a question: under MIN_TEXT_WORDS words and MAX_LABEL_CHARS."""
+    return len(text.split()) < MIN_TEXT_WORDS and len(text) <= MAX_LABEL_CHARS
 
 
 def prompt_text(sample: dict) -> str | None:
@@ -142,7 +155,7 @@ def _row(task: str, s, results: dict, model: str, metric: str | None) -> dict:
     doc = s.get("doc") if isinstance(s.get("doc"), dict) else {}
     return {
         "model": model, "benchmark": task,
-        "item_id": f"{values.item_id(s['doc_id'], 'doc_id')}-{doc_key(s)[:16]}",
+        "item_id": item_id(values.item_id(s['doc_id'], 'doc_id'), doc_key(s)),
         "text": values.text(text, "prompt"), "category": _category(task, results, doc),
         "answer": None if s.get("target") is None else values.unicode_text(str(s["target"]), "target"),
         "correct": label, "metric": metric, "score": float(label),
