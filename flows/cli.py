@@ -25,11 +25,11 @@ def ingest_results_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts."),
 ):
     """Ingest per-question results; unchanged inputs are skipped, bad ones fail alone."""
-    from tasks.ingest import expand_sources, ingest_items, known_revisions, remember_revisions, totals
+    from tasks.ingest import expand_sources, ingest_items, known_revisions, record_missing, remember_revisions, \
+        totals
     from tasks.sources import parser_for
     from warehouse import connect
     from warehouse.db import query, using
-    from warehouse.loads import record_failure, utcnow
 
     try:
         parser_for(fmt)
@@ -39,9 +39,7 @@ def ingest_results_cmd(
     target = held or State.db
     try:
         items, missing = expand_sources(fmt, sources, known_revisions(target, fmt, force))
-        with using(target, write=True) as con:
-            summaries = [record_failure(con, source=fmt, uri=m.uri, sha256=None, error=m.error, started_at=utcnow())
-                         if m.status == "failed" else m for m in missing]
+        summaries = record_missing(target, fmt, missing)
         # inputs fetched and parsed on worker threads with no connection held, written in short batched transactions
         summaries += ingest_items(target, fmt, items, force=force, threshold=threshold)
         remember_revisions(target, fmt, items, summaries)

@@ -15,10 +15,9 @@ from prefect.states import Failed
 from flows.task_runners import make_task_runner
 from tasks.events import RESULTS_CHANGED, announce
 from tasks.ingest import Prepared, Writer, expand_sources, ingest_item, known_loads, known_revisions, \
-    prepare_item, remember_revisions, surely_unchanged, totals
+    prepare_item, record_missing, remember_revisions, surely_unchanged, totals
 from tasks.sources import SourceItem
-from warehouse import connect
-from warehouse.loads import LoadSummary, record_failure, utcnow
+from warehouse.loads import LoadSummary, utcnow
 
 ResultsFormat = Literal["mmlu-pro", "lm-eval", "open-llm-leaderboard-details", "routerbench", "long", "score-matrix"]
 
@@ -101,10 +100,7 @@ def ingest_results(format: ResultsFormat, sources: list[str], db: str = "taskspa
     THRESHOLD: graded formats count score >= it as correct (None: 0.5, tasks/sources/labels.py)."""
     logger = get_run_logger()
     items, missing = expand_sources(format, sources, known_revisions(db, format, force))
-    with connect(db) as con:
-        for m in (m for m in missing if m.status == "failed"):
-            record_failure(con, source=format, uri=m.uri, sha256=None, error=m.error, started_at=utcnow())
-    summaries = list(missing)
+    summaries = record_missing(db, format, missing)
     if items:
         api = str(get_run_context().client.api_url)
         runner_ = make_task_runner(runner, dask_address, n_workers, api)

@@ -246,6 +246,13 @@ def expand_sources(fmt: str, sources: list[str], revisions: dict[str, str] | Non
     return items, missing
 
 
+def record_missing(db, fmt: str, missing: list[LoadSummary]) -> list[LoadSummary]:
+    """The summaries of expand_sources' MISSING: each failed source logged in loads, the skipped ones as they are."""
+    with using(db, write=True) as con:
+        return [record_failure(con, source=fmt, uri=m.uri, sha256=None, error=m.error, started_at=utcnow())
+                if m.status == "failed" else m for m in missing]
+
+
 def known_revisions(db, fmt: str, force: bool = False) -> dict[str, str]:
     """{repository URL: revision} of FMT's live repositories that loaded whole ({} with FORCE, for a format without
     them, or before the warehouse exists)."""
