@@ -145,25 +145,32 @@ def test_cold_models_are_the_small_ones_of_a_pool_with_others():
     assert sum(r["n_evaluations"] for r in rows[1:]) == 100
 
 
-def test_model_space_ridge_finds_a_known_models_twin_and_the_blend_keeps_an_interval_that_covers():
-    from tasks.coldstart import estimate as blend, irt
+def test_model_space_ridge_finds_a_known_models_twin_and_the_prediction_keeps_an_interval_that_covers():
+    from tasks.coldstart import estimate as prediction, irt
     L, _ = planted_irt(n=2000, m=22, seed=3)
     rng = np.random.default_rng(0)
     new = np.where(rng.random(len(L)) < 0.05, 1 - L[:, 4], L[:, 4])   # a fine-tune of known model 4
     known = L[:, 1:]
     known[rng.random(known.shape) < 0.01] = np.nan   # gaps are filled from the other models
-    F = blend.features(known)
+    F = prediction.features(known)
     assert not np.isnan(F).any()
-    items = irt.fit_items(known)
     truth, everything = new.mean(), np.arange(len(L))
-    ms_err, mean_err, covered = [], [], []
-    for s in range(20):
-        rows = np.sort(np.random.default_rng(s).choice(len(L), 100, replace=False))
-        ms_err.append(abs(blend.model_space(F, rows, new[rows], everything) - truth))
-        mean_err.append(abs(new[rows].mean() - truth))
-        est, lo, hi = blend.estimate(items, F, rows, new[rows], everything)
-        covered.append(lo <= truth <= hi)
-        assert lo < est < hi
-    assert np.mean(ms_err) < 0.7 * np.mean(mean_err) and np.mean(covered) >= 0.85
-    few = np.arange(blend.MIN_LABELS_RIDGE - 1)   # too few labels for the ridge: p-IRT alone
-    assert blend.estimate(items, F, few, new[few], everything) == irt.estimate(items, few, new[few], everything)
+    for two in (True, False):   # 21 known models: a 2PL, p-IRT alone; as a 1PL the mean with the ridge
+        items = irt.fit_items(known, two=two)
+        ms_err, mean_err, covered = [], [], []
+        for s in range(20):
+            rows = np.sort(np.random.default_rng(s).choice(len(L), 100, replace=False))
+            ms_err.append(abs(prediction.model_space(F, rows, new[rows], everything) - truth))
+            mean_err.append(abs(new[rows].mean() - truth))
+            est, lo, hi = prediction.estimate(items, F, rows, new[rows], everything)
+            covered.append(lo <= truth <= hi)
+            assert lo < est < hi
+            alone = irt.estimate(items, rows, new[rows], everything)[0]
+            mixed = 0.5 * (alone + prediction.model_space(F, rows, new[rows], everything))
+            assert est == pytest.approx(alone if two else mixed, abs=1e-12)
+        assert np.mean(ms_err) < 0.7 * np.mean(mean_err) and np.mean(covered) >= 0.85
+        assert prediction.name(items, F, 100) == ("irt2" if two else "blend-irt1")
+    few = np.arange(prediction.MIN_LABELS_RIDGE - 1)   # too few labels for the ridge: p-IRT alone
+    assert prediction.estimate(items, F, few, new[few], everything) == pytest.approx(
+        irt.estimate(items, few, new[few], everything), abs=1e-12)
+    assert prediction.name(items, F, len(few)) == "irt1"

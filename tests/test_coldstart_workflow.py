@@ -94,6 +94,8 @@ def test_plan_ingest_refresh_gives_a_cold_start_operator(shared_data, tmp_path):
     assert whole[3] <= truth <= whole[4], (whole, truth)   # the real accuracy lies in the 95 % interval
     assert abs(whole[2] - truth) < 0.12
 
+    served_is_evaluated(db)
+
     sel = invoke("--db", db, "select", "Which gas do plants absorb from the air?", "--benchmark", "routerbench",
                  "--json")
     mine = next(m for m in sel["models"] if m["model_id"] == HELD_OUT)
@@ -141,12 +143,43 @@ def test_plan_ingest_refresh_gives_a_cold_start_operator(shared_data, tmp_path):
 
     ev = invoke("--db", db, "evaluate", "--split", "coldstart", "--budget", "30", "--benchmark", "routerbench",
                 "--json")   # leave one model out over the 11
-    assert ev["models"] == 11 and {r["strategy"] for r in ev["rows"]} == {"difficulty", "adaptive", "random"}
+    assert ev["models"] == 11 and {r["strategy"] for r in ev["rows"]} == {"difficulty", "adaptive", "random", "stratified"}
     assert all(r["n"] == 11 and 0 <= r["mae"] < 0.2 and 0 <= r["coverage"] <= 1 and 0.5 < r["routing_cold"] <= 1
                for r in ev["rows"])
     with duckdb.connect(db, read_only=True) as con:   # stored like every evaluation, for SQL
         stored = dict(((m, k), v) for m, k, v in con.execute(
             "SELECT method, metric, value FROM evaluations WHERE run_id = ? AND split = 'coldstart' "
             "AND fold = 'K=30'", [ev["run_id"]]).fetchall())
-    assert {m for m, _ in stored} == {"difficulty", "adaptive", "random"}
+    assert {m for m, _ in stored} == {"difficulty", "adaptive", "random", "stratified"}
     assert all(stored[(r["strategy"], "mae")] == pytest.approx(r["mae"]) for r in ev["rows"])
+
+
+def served_is_evaluated(db: str) -> None:
+    """The cold-start operator refresh stored for HELD_OUT gives, on every prompt of the pool, the probabilities
+    `evaluate --split coldstart` scores for a held-out model with the same results (its `served`)."""
+    import numpy as np
+
+    from tasks import operators as ops
+    from tasks.coldstart import estimate as prediction, irt
+    from tasks.coldstart.evaluate import known_of, labels01, served
+    from tasks.coldstart.operator import PoolPrompts
+    from tasks.evaluation.data import load
+    from tasks.evaluation.evaluate import pool_data
+    from tasks.operators.math import sigmoid
+    from warehouse.selection import read_operators
+
+    with duckdb.connect(db, read_only=True) as con:
+        data = load(con, "all-MiniLM-L6-v2", "routerbench")
+        stored = next(o for o in read_operators(con, "all-MiniLM-L6-v2", "default") if o["model_id"] == HELD_OUT)
+    j = data.models.index(HELD_OUT)
+    every = np.arange(len(data.prompts))
+    known = known_of(data, pool_data(data, every), ops.DEFAULT, j)
+    rows = np.flatnonzero(~np.isnan(data.Y[:, j]))
+    y = data.Y[rows, j]
+    k01 = labels01(known.Y)
+    p = prediction.predictions(irt.fit_items(k01), prediction.features(k01), rows, y > 0)
+    X = data.X(every).astype(np.float64)
+    evaluated = served(PoolPrompts.of(X, ops.DEFAULT.eps), ops.DEFAULT, known.prior, len(rows), p)
+    shown = sigmoid(stored["calib_a"] * (stored["intercept"] + X @ stored["vector"]) + stored["calib_b"])
+    assert stored["coldstart"] and stored["n"] == len(rows) == 30 and stored["lam"] == 1.0
+    np.testing.assert_allclose(shown, evaluated, atol=1e-6)

@@ -25,6 +25,20 @@ def pool_labels(con: duckdb.DuckDBPyConnection, benchmark: str) -> dict:
             "L": L}
 
 
+def pool_vectors(con: duckdb.DuckDBPyConnection, encoder: str, benchmark: str, prompts: list[str]
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(rows of PROMPTS whose canonical text has an ENCODER vector, those vectors) of pool BENCHMARK."""
+    from warehouse.embeddings import read_vectors
+
+    got = query(con, "coldstart_pool_keys", encoder=encoder, benchmark=benchmark).fetchnumpy()
+    key = dict(zip(got["prompt_id"].tolist(), got["key"].tolist()))
+    keys, V = read_vectors(con, encoder, sorted({key[p] for p in prompts if p in key}))
+    pos = {k: i for i, k in enumerate(keys)}
+    rows = np.array([i for i, p in enumerate(prompts) if key.get(p) in pos], dtype=np.int64)
+    return rows, np.asarray(V, dtype=np.float64)[[pos[key[prompts[i]]] for i in rows]] if len(rows) else \
+        np.zeros((0, 0))
+
+
 def write_plan(con: duckdb.DuckDBPyConnection, *, benchmark: str, model: str | None, strategy: str, budget: int,
                seed: int, prompt_ids: list[str], categories: list[str], n_known_models: int) -> int:
     """Store a plan and its prompts (caller holds the transaction); returns its plan_id."""

@@ -1,11 +1,11 @@
-"""Which models of a pool are cold-start (results on a small part of its prompts) and their estimated accuracy,
-overall and per category, from the pool's other models (p-IRT averaged with the model-space ridge,
-tasks/coldstart/estimate.py)."""
+"""Which models of a pool are cold-start (results on a small part of its prompts), their cold-start prediction on
+every prompt of the pool (tasks/coldstart/estimate.py, items fitted on the pool's other models) and from it their
+estimated accuracy, overall and per category."""
 from __future__ import annotations
 
 import numpy as np
 
-from tasks.coldstart import estimate as blend, irt
+from tasks.coldstart import estimate as prediction, irt
 
 COLDSTART_SHARE = 0.25   # a model whose results cover fewer than this share of the pool's prompts is cold-start
 
@@ -17,28 +17,38 @@ def cold_models(counts: dict[str, int], n_prompts: int, share: float = COLDSTART
     return cold if len(cold) < len(counts) else set()
 
 
-def estimates(pool: dict, cold: set[str], watermark: int) -> list[dict]:
-    """coldstart_estimates rows ('*' = the whole benchmark, then each category) of the COLD models of POOL
-    ({models, prompts, category, L} of warehouse.coldstart.pool_labels), items fitted on the other models."""
-    if not cold:
-        return []
+def predict(pool: dict, cold: set[str]) -> dict:
+    """{items, F, n_known, models: {model: (rows, y01, p)}}: the items and model-space features of POOL's known
+    models ({models, prompts, category, L} of warehouse.coldstart.pool_labels) and each COLD model's labelled rows,
+    labels and prediction p on every prompt of the pool."""
     known = [j for j, m in enumerate(pool["models"]) if m not in cold]
     items = irt.fit_items(pool["L"][:, known])   # 2PL with >= irt.MIN_MODELS_2PL known models, else 1PL
-    F = blend.features(pool["L"][:, known])
+    F = prediction.features(pool["L"][:, known])
+    out = {}
+    for m in sorted(cold):
+        col = pool["L"][:, pool["models"].index(m)]
+        rows = np.flatnonzero(~np.isnan(col))
+        out[m] = (rows, col[rows], prediction.predictions(items, F, rows, col[rows]))
+    return {"items": items, "F": F, "n_known": len(known), "models": out}
+
+
+def estimates(pool: dict, cold: set[str], watermark: int, predicted: dict | None = None) -> list[dict]:
+    """coldstart_estimates rows ('*' = the whole benchmark, then each category) of the COLD models of POOL, from
+    PREDICTED (predict(pool, cold); computed when None)."""
+    if not cold:
+        return []
+    got = predict(pool, cold) if predicted is None else predicted
     cats = np.asarray(pool["category"], dtype=object)
     everything = np.arange(len(pool["prompts"]))
     groups = [("*", everything)] + [(c, np.flatnonzero(cats == c)) for c in sorted(set(cats.tolist()))]
     out = []
-    for m in sorted(cold):
-        col = pool["L"][:, pool["models"].index(m)]
-        rows = np.flatnonzero(~np.isnan(col))
-        y = col[rows]
+    for m, (rows, y, p) in sorted(got["models"].items()):
+        how = prediction.name(got["items"], got["F"], len(rows))
         for name, among in groups:
-            est, lo, hi = blend.estimate(items, F, rows, y, among)
+            est, lo, hi = prediction.estimate(got["items"], got["F"], rows, y, among, p=p)
             mine = np.isin(rows, among)
             out.append({"model_id": m, "category": str(name), "n_evaluations": int(mine.sum()),
                         "n_prompts": int(len(among)), "estimate": est, "lo": lo, "hi": hi,
                         "observed": float(y[mine].mean()) if mine.any() else None,
-                        "estimator": f"{blend.ESTIMATOR}-irt{2 if items.two else 1}", "n_known_models": len(known),
-                        "watermark": int(watermark)})
+                        "estimator": how, "n_known_models": got["n_known"], "watermark": int(watermark)})
     return out

@@ -1,14 +1,19 @@
-"""The default cold-start accuracy estimate: the mean of p-IRT (irt.py) and a model-space ridge (the new model's K
-labels regressed on the known models' labels there, its unseen prompts predicted from theirs), with p-IRT's interval.
-Measured (README): tied with p-IRT on MMLU-Pro (22 models), better on RouterBench (11 models)."""
+"""The one cold-start prediction: each pool prompt's P(correct) for a model with few results there. Its own label where
+it was evaluated; elsewhere p-IRT (irt.py) when the pool's known models are enough for a 2PL, else (a 1PL) the mean
+of p-IRT and a model-space ridge (its labels regressed on the known models' labels there, its unseen prompts predicted
+from theirs). The mean over a set of prompts is its accuracy estimate there (coldstart_estimates), with p-IRT's
+interval; the cold-start operator is fitted to the same prediction (tasks/coldstart/operator.py). Measured (README,
+10 seeds, K = 100): MMLU-Pro (22 models, 2PL) p-IRT alone 2.58 / 2.09 points (one plan / two rounds) against the mean
+2.63 / 2.24; RouterBench (11 models, 1PL) the mean 2.90 against p-IRT alone 3.28."""
 from __future__ import annotations
 
 import numpy as np
 
 from tasks.coldstart import irt
 from tasks.coldstart.fit import ridge
+from tasks.operators.math import sigmoid
 
-ESTIMATOR = "blend"      # the name of this estimate in `evaluate --split coldstart` and coldstart_estimates
+ESTIMATOR = "default"   # the name of this prediction in `evaluate --split coldstart`
 MIN_LABELS_RIDGE = 10   # below this many labels the ridge has too little to fit: p-IRT alone
 
 
@@ -20,26 +25,53 @@ def features(known01: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(known01), rate[:, None], known01)
 
 
-def model_space(F: np.ndarray, rows: np.ndarray, y01: np.ndarray, among: np.ndarray) -> float:
-    """Accuracy over AMONG: observed labels Y01 on ROWS, elsewhere the ridge of Y01 on the known models' labels F at
-    ROWS (lambda by GCV), clipped to [0, 1]."""
+def ridge_p(F: np.ndarray, rows: np.ndarray, y01: np.ndarray) -> np.ndarray:
+    """Every prompt's P(correct) from the ridge of labels Y01 on ROWS on the known models' labels F (lambda by GCV),
+    clipped to [0, 1]."""
     w, c0, _ = ridge(F[rows], np.asarray(y01, dtype=np.float64))
-    seen = np.isin(among, rows)
-    obs = dict(zip(np.asarray(rows).tolist(), np.asarray(y01, dtype=np.float64).tolist()))
-    un = among[~seen]
-    pred = np.clip(c0 + F[un] @ w, 0.0, 1.0)
-    return (sum(obs[r] for r in among[seen].tolist()) + float(pred.sum())) / len(among)
+    return np.clip(c0 + F @ w, 0.0, 1.0)
+
+
+def _observed(p: np.ndarray, rows: np.ndarray, y01: np.ndarray) -> np.ndarray:
+    p = np.array(p, dtype=np.float64)
+    p[np.asarray(rows)] = np.asarray(y01, dtype=np.float64)
+    return p
+
+
+def model_space(F: np.ndarray, rows: np.ndarray, y01: np.ndarray, among: np.ndarray) -> float:
+    """Accuracy over AMONG: observed labels Y01 on ROWS, elsewhere ridge_p."""
+    return float(_observed(ridge_p(F, rows, y01), rows, y01)[np.asarray(among)].mean())
+
+
+def uses_ridge(items: irt.Items, F: np.ndarray, n_labels: int) -> bool:
+    """Whether the prediction averages in the ridge: a 1PL pool (too few known models for item slopes) with at least
+    MIN_LABELS_RIDGE labels and some known model."""
+    return not items.two and n_labels >= MIN_LABELS_RIDGE and F.shape[1] > 0
+
+
+def name(items: irt.Items, F: np.ndarray, n_labels: int) -> str:
+    """How the prediction was made: irt2 | irt1 (p-IRT alone) or blend-irt1 (averaged with the ridge)."""
+    return f"{'blend-' if uses_ridge(items, F, n_labels) else ''}irt{2 if items.two else 1}"
+
+
+def predictions(items: irt.Items, F: np.ndarray, rows: np.ndarray, y01: np.ndarray) -> np.ndarray:
+    """Every pool prompt's P(correct) for the model that answered ROWS with Y01 (1/0): its labels there, elsewhere
+    p-IRT or (uses_ridge) the mean of p-IRT and ridge_p."""
+    rows, y01 = np.asarray(rows), np.asarray(y01, dtype=np.float64)
+    theta, _ = irt.ability(items, rows, y01)
+    p = sigmoid(items.a * theta + items.b)
+    if uses_ridge(items, F, len(rows)):
+        p = 0.5 * (p + ridge_p(F, rows, y01))
+    return _observed(p, rows, y01)
 
 
 def estimate(items: irt.Items, F: np.ndarray, rows: np.ndarray, y01: np.ndarray, among: np.ndarray,
-             z: float = 1.96) -> tuple[float, float, float]:
-    """(accuracy, lo, hi) over the prompts AMONG from labels Y01 (1/0) on ROWS: the mean of p-IRT (ITEMS) and the
-    model-space ridge (F: features()), p-IRT alone under MIN_LABELS_RIDGE labels; the interval p-IRT's half-width
-    around it."""
+             z: float = 1.96, p: np.ndarray | None = None) -> tuple[float, float, float]:
+    """(accuracy, lo, hi) over the prompts AMONG: the mean of predictions() (P: already computed), the interval
+    p-IRT's half-width around it."""
     rows, y01, among = np.asarray(rows), np.asarray(y01, dtype=np.float64), np.asarray(among)
-    est, lo, hi = irt.estimate(items, rows, y01, among, z)
-    if len(rows) < MIN_LABELS_RIDGE or F.shape[1] == 0:
-        return est, lo, hi
-    half = max(hi - est, est - lo)
-    mean = 0.5 * (est + model_space(F, rows, y01, among))
+    p = predictions(items, F, rows, y01) if p is None else p
+    est_irt, lo, hi = irt.estimate(items, rows, y01, among, z)
+    mean = float(p[among].mean())
+    half = max(hi - est_irt, est_irt - lo)
     return mean, max(mean - half, 0.0), min(mean + half, 1.0)

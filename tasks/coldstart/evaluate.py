@@ -7,13 +7,15 @@ import numpy as np
 
 from tasks import operators as ops
 from tasks.coldstart.fit import Known, accuracy, by_category, fit_cold
-from tasks.coldstart import adaptive, estimate as blend, irt
+from tasks.coldstart import adaptive, estimate as prediction, irt
+from tasks.coldstart.operator import PoolPrompts, cold_operator
 from tasks.coldstart.plan import plan
 from tasks.evaluation.data import EvalData
 from tasks.evaluation.evaluate import pool_data
 from tasks.evaluation.metrics import auc
 from tasks.operators import serving as route
 from tasks.operators.fitting import fit_pool
+from tasks.operators.math import sigmoid
 
 
 def known_of(data: EvalData, pool, spec: ops.MethodSpec, out: int) -> Known:
@@ -35,9 +37,17 @@ def full_probabilities(data: EvalData, spec: ops.MethodSpec, rows: np.ndarray) -
     return route.calibrated(route.scores(W, b, data.X(np.arange(len(data.prompts)))), route.calib_of(f.operators))
 
 
-IRT = ("blend", "irt", "irt1", "irt2")   # accuracy from the known models' labels: blend the default (p-IRT auto
-#   averaged with the model-space ridge, tasks/coldstart/estimate.py), irt auto (2PL with >= 20 known models, else
-#   1PL), irt1 1PL, irt2 2PL
+IRT = ("default", "irt", "irt1", "irt2")   # predictions from the known models' labels: default the served one
+#   (tasks/coldstart/estimate.py: p-IRT, averaged with the model-space ridge on a 1PL pool), irt p-IRT alone (2PL
+#   with >= 20 known models, else 1PL), irt1 1PL, irt2 2PL; each with its cold-start operator (operator.py)
+
+
+def served(pool: PoolPrompts, spec: ops.MethodSpec, prior: np.ndarray | None, n_results: int, p: np.ndarray
+           ) -> np.ndarray:
+    """The held-out model's calibrated probabilities on every pool prompt from the operator refresh would serve
+    (cold_operator of its prediction P; PRIOR: the known models')."""
+    o = cold_operator(spec, pool, p, n_results, prior)
+    return sigmoid(o.calib[0] * (o.intercept + pool.X @ o.vector) + o.calib[1])
 
 
 def labels01(Y: np.ndarray) -> np.ndarray:
@@ -66,13 +76,14 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
     train80 = np.setdiff1d(everything, test20)
     P80 = full_probabilities(data, spec, train80)
     complete = np.flatnonzero(~np.isnan(data.Y).any(1))
+    prompts = PoolPrompts.of(data.X(everything), spec.eps)
     models = list(range(len(data.models))) if models is None else models
     out = []
     for j in models:
         known = known_of(data, pool, spec, j)
-        two = {"blend": None, "irt": None, "irt1": False, "irt2": True}
+        two = {"default": None, "irt": None, "irt1": False, "irt2": True}
         items = {e: irt.fit_items(labels01(known.Y), two=two[e]) for e in estimators if e in IRT}
-        F = blend.features(labels01(known.Y))
+        F = prediction.features(labels01(known.Y))
         feats = np.where(np.isnan(known.Y), 2 * known.P - 1, known.Y)   # what the plans stratify on
         mine = np.flatnonzero(~np.isnan(data.Y[:, j]))
         lab = data.Y[:, j] > 0
@@ -85,7 +96,7 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
                     if strategy == adaptive.STRATEGY:   # two rounds: the second at its ability after the first
                         rows = adaptive.two_rounds(labels01(known.Y), feats, mine, k,
                                                    (data.Y[:, j] > 0).astype(np.float64), data.category,
-                                                   seed + 1000 * s + j, items.get("blend") or items.get("irt"))
+                                                   seed + 1000 * s + j, items.get("default") or items.get("irt"))
                     else:
                         rows = plan(strategy, mine, k, seed=seed + 1000 * s + j, category=data.category,
                                     P=known.P, F=feats)
@@ -93,27 +104,29 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
                     rest = np.setdiff1d(mine, rows)
                     r20 = np.intersect1d(rest, test20)
                     route_rows = np.setdiff1d(complete, rows)
+                    Xk = data.V[data.KEY[rows, j]].astype(np.float64)
                     for est in estimators:
-                        cold = fit_cold(known, rows, y, "prior" if est in IRT else est,
-                                        Xk=data.V[data.KEY[rows, j]].astype(np.float64))
-                        if est in IRT:   # the accuracy from IRT, the operator (AUC, routing) from 'prior'
-                            how = (lambda r, v, among: blend.estimate(items[est], F, r, v, among)) if est == "blend" \
-                                else (lambda r, v, among: irt.estimate(items[est], r, v, among))
-                            a, lo, hi = how(rows, y > 0, mine)
-                            cat = {c: how(rows, y > 0, np.intersect1d(mine, np.flatnonzero(data.category == c)))[0]
+                        if est in IRT:   # the prediction, its accuracy, and the operator fitted to it
+                            Fe = F if est == "default" else F[:, :0]
+                            p = prediction.predictions(items[est], Fe, rows, y > 0)
+                            a, lo, hi = prediction.estimate(items[est], Fe, rows, y > 0, mine, p=p)
+                            cat = {c: float(p[np.intersect1d(mine, np.flatnonzero(data.category == c))].mean())
                                    for c in cat_truth}
+                            p_op = served(prompts, spec, known.prior, len(rows), p)
                         else:
+                            cold = fit_cold(known, rows, y, est, Xk=Xk)
                             a, lo, hi = accuracy(cold, y, mine)
                             cat = by_category(cold, y, data.category)
+                            p_op = cold.p
                         row = {"model": data.models[j], "strategy": strategy, "k": int(len(rows)), "seed": s,
                                "estimator": est, "truth": truth, "estimate": a, "err": a - truth,
                                "covered": float(lo <= truth <= hi), "width": hi - lo,
                                "cat_mae": float(np.mean([abs(cat[c] - t) for c, t in cat_truth.items()])),
-                               "auc": auc(cold.p[rest], lab[rest]), "auc_full": auc(P_full[rest, j], lab[rest]),
-                               "auc_cold20": auc(cold.p[r20], lab[r20]), "auc_full20": auc(P80[r20, j], lab[r20]),
+                               "auc": auc(p_op[rest], lab[rest]), "auc_full": auc(P_full[rest, j], lab[rest]),
+                               "auc_cold20": auc(p_op[r20], lab[r20]), "auc_full20": auc(P80[r20, j], lab[r20]),
                                "mean_only_err": float(lab[rows].mean()) - truth}
                         row["lift"], row["lift20"] = lift(row["auc"], row["auc_full"]), lift(row["auc_cold20"], row["auc_full20"])
-                        row |= routing(data, known.P, cold.p, P_full[:, j], j, route_rows)
+                        row |= routing(data, known.P, p_op, P_full[:, j], j, route_rows)
                         out.append(row)
         if log:
             log(f"held out {data.models[j]} done")
@@ -152,11 +165,11 @@ def summarise(rows: list[dict]) -> dict:
 
 
 def run(db, budget: int, benchmark: str | None = None, encoder: str = "all-MiniLM-L6-v2", seed: int = 0,
-        strategies: tuple[str, ...] = ("difficulty", adaptive.STRATEGY, "random"), estimator: str = blend.ESTIMATOR
-        ) -> dict:
+        strategies: tuple[str, ...] = ("difficulty", adaptive.STRATEGY, "random", "stratified"),
+        estimator: str = prediction.ESTIMATOR) -> dict:
     """`taskspace evaluate --split coldstart`: leave-one-model-out at K = BUDGET on BENCHMARK (default the one
-    with most results) for the default plan, two rounds (adaptive) and random choice; {benchmark, models, prompts,
-    rows: summarise()}."""
+    with most results) for the default plan, two rounds (adaptive), random and stratified-random choice, with the
+    served prediction and operator; {benchmark, models, prompts, rows: summarise()}."""
     from tasks.evaluation.data import benchmarks, load
     from warehouse.db import using
     from warehouse.operators import write_evaluation

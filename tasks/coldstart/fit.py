@@ -1,5 +1,6 @@
-"""The cold-start estimator: a new model's operator and accuracy from K labels and the known models' operators,
-by (i) shrinkage toward the pool's prior, (ii) ridge regression on the known models' scores, or (iii) both."""
+"""Cold-start estimators to compare against the served one (estimate.py, operator.py) in tests/benchmarks/coldstart.py:
+a new model's operator and accuracy from its K labels alone, by (i) shrinkage toward the pool's prior, (ii) ridge
+regression on the known models' scores, (iii) both, or (iv) its labels regressed on the known models' results."""
 from __future__ import annotations
 
 from dataclasses import dataclass

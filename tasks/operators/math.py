@@ -115,9 +115,17 @@ def platt(scores: np.ndarray, y: np.ndarray, iters: int = 50) -> tuple[float, fl
     a slope below zero (held-out scores with no usable signal) becomes a = 0, the smoothed base rate."""
     pos = y > 0
     n_pos, n_neg = int(pos.sum()), int((~pos).sum())
-    t = np.where(pos, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n_neg + 2.0))
+    return platt_to(scores, np.where(pos, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n_neg + 2.0)), iters,
+                    float(np.log((n_pos + 1.0) / (n_neg + 1.0))))
+
+
+def platt_to(scores: np.ndarray, t: np.ndarray, iters: int = 50, c0: float | None = None) -> tuple[float, float]:
+    """Platt scaling (a, c) to target probabilities T in (0, 1) (platt's smoothed labels, or a model's predicted
+    P(correct)): Newton's method on the cross-entropy from (1, C0; default the mean target's log-odds); a slope below
+    zero becomes a = 0 at the mean target."""
+    t = np.clip(np.asarray(t, dtype=np.float64), 1e-9, 1 - 1e-9)
     F = np.column_stack([scores, np.ones_like(scores)])
-    theta = np.array([1.0, np.log((n_pos + 1.0) / (n_neg + 1.0))])
+    theta = np.array([1.0, float(np.log(t.mean() / (1 - t.mean()))) if c0 is None else c0])
     for _ in range(iters):
         p = sigmoid(F @ theta)
         grad = F.T @ (p - t)

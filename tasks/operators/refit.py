@@ -11,6 +11,7 @@ from tasks.operators.math import MethodSpec, Stats, unpack_upper
 from tasks.operators.serving import best_of, gate
 from tasks.operators.domain import near_floor
 from tasks.coldstart import detect
+from tasks.coldstart.operator import PoolPrompts, cold_operator
 from warehouse import coldstart as coldstore
 from warehouse import operators as store
 
@@ -82,6 +83,8 @@ def load_pools(con, encoder: str, specs: list[MethodSpec], todo: dict[str, dict[
         extra["labels"] = data.labels
         out[pool] = {"units": units, "data": data, "extra": extra, "pool_labels": coldstore.pool_labels(con, pool),
                      "current": {s.name: store.current_priors(con, encoder, s.name, pool) for s in specs}}
+        if cold_of(out[pool]):   # the pool's prompts, for the cold-start operators (tasks/coldstart/operator.py)
+            out[pool]["pool_X"] = coldstore.pool_vectors(con, encoder, pool, out[pool]["pool_labels"]["prompts"])
     return out
 
 
@@ -97,8 +100,9 @@ def refit_pools(loaded: dict[str, dict], encoder: str, specs: list[MethodSpec], 
     """(operator rows to write, {(method, pool): router}, {pool: why}, {pool: cold-start estimate rows}) for the
     stale pools: every unit of the pool is fitted (the prior and the gate depend on all of them); a unit gets a new
     version when its statistics changed or, for a shrinking method, the pool's prior did. A cold-start unit
-    (detect.cold_models) is fitted the same way but left out of the prior and the gate, marked coldstart, and gets
-    an accuracy estimate with an interval; once its results cover the pool it is an ordinary unit again."""
+    (detect.cold_models) is left out of the prior and the gate, gets its cold-start operator (place_cold, refitted
+    whenever its pool is) marked coldstart and an accuracy estimate with an interval; once its results cover the
+    pool it is an ordinary unit again."""
     rows, routers, why, estimates = [], {}, {}, {}
     for pool, got in loaded.items():
         units, data, extra, current = got["units"], got["data"], got["extra"], got["current"]
@@ -107,13 +111,18 @@ def refit_pools(loaded: dict[str, dict], encoder: str, specs: list[MethodSpec], 
         warm = [j for j in range(len(units)) if j not in cold]
         if cold:
             reasons["coldstart"] = sorted(units[j][0] for j in cold)
+        predicted = detect.predict(got["pool_labels"], {units[j][0] for j in cold}) if cold else None
         estimates[pool] = detect.estimates(got["pool_labels"], {units[j][0] for j in cold},
-                                           max((int(extra["stats"][u]["watermark"]) for u in units), default=0))
+                                           max((int(extra["stats"][u]["watermark"]) for u in units), default=0),
+                                           predicted)
         for spec in specs:
             fit = fit_pool(data, spec, prior_from=warm if cold else None)
+            if cold:
+                place_cold(fit, spec, [units[j][0] for j in cold], cold, predicted, got["pool_X"])
             stale = todo[pool].get(spec.name, set())
             moved = [u for u in units if spec.shrink and current[spec.name].get(u[0], "") != fit.prior_version]
-            write = sorted(set(stale) | set(moved))
+            # a cold-start operator depends on the other models' labels too: rewritten whenever the pool changed
+            write = sorted(set(stale) | set(moved) | ({units[j] for j in cold} if stale else set()))
             if not write:
                 continue
             if set(moved) - set(stale):
@@ -129,6 +138,19 @@ def refit_pools(loaded: dict[str, dict], encoder: str, specs: list[MethodSpec], 
                  f", prior moved for {reasons['prior_changed']}" if "prior_changed" in reasons else "")
         why[pool] = reasons
     return rows, routers, why, estimates
+
+
+def place_cold(fit, spec: MethodSpec, models: list[str], idx: list[int], predicted: dict,
+               pool_X: tuple[np.ndarray, np.ndarray]) -> None:
+    """Each cold-start unit's operator in FIT becomes its cold-start operator: SPEC's closed form on its prediction
+    over the pool's prompts with vectors (POOL_X = (their rows, vectors); tasks/coldstart/operator.py)."""
+    rows, X = pool_X
+    if not len(rows):
+        return
+    prompts = PoolPrompts.of(X, spec.eps)
+    for m, j in zip(models, idx):
+        p = predicted["models"][m][2]
+        fit.operators[j] = cold_operator(spec, prompts, p[rows], fit.operators[j].n, fit.prior)
 
 
 def _row(o, unit: store.Unit, encoder: str, spec: MethodSpec, fit, st: dict) -> dict:

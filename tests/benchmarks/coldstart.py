@@ -4,7 +4,7 @@ success-prediction AUC on its other prompts (share of its full-data operator's l
 a held-out 20 % with its full operator fitted on the other 80 %), 95 % interval coverage and routing are scored.
 
 Run: .venv/bin/python tests/benchmarks/coldstart.py --db WAREHOUSE [--benchmark mmlu-pro] [--budgets 25,50,100]
-     [--strategies random,stratified,difficulty,anchor] [--estimators blend,irt,irt1,irt2,prior,regression,both,labels] [--models N]
+     [--strategies random,stratified,difficulty,anchor] [--estimators default,irt,irt1,irt2,prior,regression,both,labels] [--models N]
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def main() -> None:
     ap.add_argument("--benchmark", default="mmlu-pro")
     ap.add_argument("--budgets", default="25,50,100,200,400")
     ap.add_argument("--strategies", default="random,stratified,difficulty,anchor")
-    ap.add_argument("--estimators", default="blend,irt,irt1,irt2,prior")
+    ap.add_argument("--estimators", default="default,irt,prior")
     ap.add_argument("--seeds", type=int, default=1)
     ap.add_argument("--models", type=int, default=0, help="hold out only the first N models (0: all)")
     a = ap.parse_args()

@@ -1,0 +1,5 @@
+-- A cold-start operator is fitted to the model's cold-start prediction on every prompt of its pool, and the
+-- estimate is p-IRT alone where the pool has a 2PL: the data dictionary says so.
+COMMENT ON COLUMN operators.coldstart IS 'True: a cold-start operator (the model''s results cover under tasks/coldstart/detect.py COLDSTART_SHARE of the pool), fitted by the method''s closed form at lambda 1 on every prompt of the pool with its cold-start prediction as labels and calibrated to it (tasks/coldstart/operator.py); n is its number of evaluations, base_rate its estimated accuracy';
+COMMENT ON COLUMN operators.base_rate IS 'Share of correct results fitted on, fraction in [0, 1]; for a cold-start operator its estimated accuracy over the pool';
+COMMENT ON COLUMN coldstart_estimates.estimator IS 'How estimated (tasks/coldstart/estimate.py): irt2 (2PL p-IRT, the pool has >= 20 other models) | blend-irt1 (the mean of 1PL p-IRT and a ridge on the known models'' labels for the unseen prompts) | irt1 (1PL p-IRT alone, under 10 labels)';
