@@ -19,7 +19,8 @@ from tasks.operators.math import sigmoid
 
 
 def known_of(data: EvalData, pool, spec: ops.MethodSpec, out: int) -> Known:
-    """The known models (all but OUT) fitted on every prompt, their prior leaving OUT out, as the estimator sees them."""
+    """The known models (all but OUT) fitted on every prompt, their prior leaving OUT out, as the estimator sees them;
+    their router (best single model, margin tuned on their leave-one-out probabilities) as refresh would tune it."""
     others = [j for j in range(len(data.models)) if j != out]
     f = fit_pool(pool, spec, todo=others, prior_from=others)
     fitted = [f.operators[j] for j in others]
@@ -27,7 +28,13 @@ def known_of(data: EvalData, pool, spec: ops.MethodSpec, out: int) -> Known:
     X = data.X(np.arange(len(data.prompts))).astype(np.float64)
     S = route.scores(W, b, X)
     prior = f.prior if f.prior is not None else np.zeros(X.shape[1])
-    return Known(X, S, route.calibrated(S, route.calib_of(fitted)), W, b, prior, data.Y[:, others])
+    Y = data.Y[:, others]
+    loo = np.full(Y.shape, np.nan)
+    for k, j in enumerate(others):
+        if f.loo_p[j] is not None:
+            loo[~np.isnan(Y[:, k]), k] = f.loo_p[j]
+    return Known(X, S, route.calibrated(S, route.calib_of(fitted)), W, b, prior, Y,
+                 route.gate(loo, Y, route.best_single(Y)))
 
 
 def full_probabilities(data: EvalData, spec: ops.MethodSpec, rows: np.ndarray) -> np.ndarray:
@@ -126,23 +133,25 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
                                "auc_cold20": auc(p_op[r20], lab[r20]), "auc_full20": auc(P80[r20, j], lab[r20]),
                                "mean_only_err": float(lab[rows].mean()) - truth}
                         row["lift"], row["lift20"] = lift(row["auc"], row["auc_full"]), lift(row["auc_cold20"], row["auc_full20"])
-                        row |= routing(data, known.P, p_op, P_full[:, j], j, route_rows)
+                        row |= routing(data, known, p_op, P_full[:, j], j, route_rows)
                         out.append(row)
         if log:
             log(f"held out {data.models[j]} done")
     return out
 
 
-def routing(data: EvalData, P_known: np.ndarray, p_cold: np.ndarray, p_full: np.ndarray, j: int,
-            rows: np.ndarray) -> dict:
-    """Routing accuracy (the most likely model answers) on ROWS with the held-out model cold, fully fitted, absent."""
+def routing(data: EvalData, known: Known, p_cold: np.ndarray, p_full: np.ndarray, j: int, rows: np.ndarray) -> dict:
+    """Routing accuracy on ROWS through the served gate (tasks.operators.serving.route: the known models' best
+    single model and margin, as refresh tunes them with a cold-start model left out) with the held-out model cold,
+    fully fitted, absent."""
     others = [i for i in range(len(data.models)) if i != j]
     Y = data.Y[rows][:, others + [j]] > 0
+    best, margin = known.gate
     res = {}
     for name, pj in (("routing_cold", p_cold), ("routing_full", p_full)):
-        pick = np.argmax(np.column_stack([P_known[rows], pj[rows]]), axis=1)
+        pick = route.route(np.column_stack([known.P[rows], pj[rows]]), best, margin)
         res[name] = float(Y[np.arange(len(rows)), pick].mean())
-    res["routing_without"] = float(Y[np.arange(len(rows)), np.argmax(P_known[rows], axis=1)].mean())
+    res["routing_without"] = float(Y[np.arange(len(rows)), route.route(known.P[rows], best, margin)].mean())
     return res
 
 

@@ -24,6 +24,7 @@ class Known:
     b: np.ndarray
     prior: np.ndarray
     Y: np.ndarray | None = None   # the known models' own labels on the pool's prompts (+1/-1, NaN = none)
+    gate: tuple[int, float] = (0, 0.0)   # their router: (best single model, margin) as serving.gate tunes it
 
 
 @dataclass
