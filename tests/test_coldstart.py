@@ -155,7 +155,7 @@ def test_model_space_ridge_finds_a_known_models_twin_and_the_prediction_keeps_an
     F = prediction.features(known)
     assert not np.isnan(F).any()
     truth, everything = new.mean(), np.arange(len(L))
-    for two in (True, False):   # 21 known models: a 2PL, p-IRT alone; as a 1PL the mean with the ridge
+    for two in (True, False):   # 21 known models, 100 labels: a 2PL, p-IRT alone; as a 1PL the mean with the ridge
         items = irt.fit_items(known, two=two)
         ms_err, mean_err, covered = [], [], []
         for s in range(20):
@@ -170,6 +170,11 @@ def test_model_space_ridge_finds_a_known_models_twin_and_the_prediction_keeps_an
             assert est == pytest.approx(alone if two else mixed, abs=1e-12)
         assert np.mean(ms_err) < 0.7 * np.mean(mean_err) and np.mean(covered) >= 0.85
         assert prediction.name(items, F, 100) == ("irt2" if two else "blend-irt1")
+    rows = np.arange(prediction.MIN_LABELS_RIDGE_2PL)   # enough labels: the 2PL's prediction averages in the ridge
+    two = irt.fit_items(known, two=True)
+    assert prediction.name(two, F, len(rows)) == "blend-irt2"
+    assert prediction.estimate(two, F, rows, new[rows], everything)[0] == pytest.approx(0.5 * (
+        irt.estimate(two, rows, new[rows], everything)[0] + prediction.model_space(F, rows, new[rows], everything)))
     few = np.arange(prediction.MIN_LABELS_RIDGE - 1)   # too few labels for the ridge: p-IRT alone
     assert prediction.estimate(items, F, few, new[few], everything) == pytest.approx(
         irt.estimate(items, few, new[few], everything), abs=1e-12)

@@ -1,10 +1,11 @@
 """The one cold-start prediction: each pool prompt's P(correct) for a model with few results there. Its own label where
-it was evaluated; elsewhere p-IRT (irt.py) when the pool's known models are enough for a 2PL, else (a 1PL) the mean
-of p-IRT and a model-space ridge (its labels regressed on the known models' labels there, its unseen prompts predicted
-from theirs). The mean over a set of prompts is its accuracy estimate there (coldstart_estimates), with p-IRT's
+it was evaluated; elsewhere p-IRT (irt.py), averaged with a model-space ridge (its labels regressed on the known
+models' labels there, its unseen prompts predicted from theirs) once it has enough labels for one: 10 on a 1PL pool,
+150 on a 2PL one. The mean over a set of prompts is its accuracy estimate there (coldstart_estimates), with p-IRT's
 interval; the cold-start operator is fitted to the same prediction (tasks/coldstart/operator.py). Measured (README,
-10 seeds, K = 100): MMLU-Pro (22 models, 2PL) p-IRT alone 2.58 / 2.09 points (one plan / two rounds) against the mean
-2.63 / 2.24; RouterBench (11 models, 1PL) the mean 2.90 against p-IRT alone 3.28."""
+10 seeds): MMLU-Pro (22 models, 2PL) p-IRT alone 2.58 / 2.09 points at K = 100 (one plan / two rounds) against the
+mean's 2.63 / 2.24, the mean better from K = 200 (1.85 / 1.54 against 2.05 / 1.75); RouterBench (11 models, 1PL)
+the mean 2.90 against p-IRT alone 3.28 at K = 100."""
 from __future__ import annotations
 
 import numpy as np
@@ -15,6 +16,7 @@ from tasks.operators.math import sigmoid
 
 ESTIMATOR = "default"   # the name of this prediction in `evaluate --split coldstart`
 MIN_LABELS_RIDGE = 10   # below this many labels the ridge has too little to fit: p-IRT alone
+MIN_LABELS_RIDGE_2PL = 150   # with a 2PL, p-IRT alone is better up to K = 100 and the mean from K = 200 (README)
 
 
 def features(known01: np.ndarray) -> np.ndarray:
@@ -44,13 +46,13 @@ def model_space(F: np.ndarray, rows: np.ndarray, y01: np.ndarray, among: np.ndar
 
 
 def uses_ridge(items: irt.Items, F: np.ndarray, n_labels: int) -> bool:
-    """Whether the prediction averages in the ridge: a 1PL pool (too few known models for item slopes) with at least
-    MIN_LABELS_RIDGE labels and some known model."""
-    return not items.two and n_labels >= MIN_LABELS_RIDGE and F.shape[1] > 0
+    """Whether the prediction averages in the ridge: some known model, and at least MIN_LABELS_RIDGE labels on a
+    1PL pool (too few known models for item slopes), MIN_LABELS_RIDGE_2PL on a 2PL one."""
+    return n_labels >= (MIN_LABELS_RIDGE_2PL if items.two else MIN_LABELS_RIDGE) and F.shape[1] > 0
 
 
 def name(items: irt.Items, F: np.ndarray, n_labels: int) -> str:
-    """How the prediction was made: irt2 | irt1 (p-IRT alone) or blend-irt1 (averaged with the ridge)."""
+    """How the prediction was made: irt2 | irt1 (p-IRT alone) or blend-irt2 | blend-irt1 (averaged with the ridge)."""
     return f"{'blend-' if uses_ridge(items, F, n_labels) else ''}irt{2 if items.two else 1}"
 
 
