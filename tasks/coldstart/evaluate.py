@@ -45,8 +45,8 @@ def full_probabilities(data: EvalData, spec: ops.MethodSpec, rows: np.ndarray) -
 
 
 IRT = ("default", "irt", "irt1", "irt2")   # predictions from the known models' labels: default the served one
-#   (tasks/coldstart/estimate.py: p-IRT, averaged with the model-space ridge on a 1PL pool), irt p-IRT alone (2PL
-#   with >= 20 known models, else 1PL), irt1 1PL, irt2 2PL; each with its cold-start operator (operator.py)
+#   (tasks/coldstart/estimate.py: p-IRT, averaged with the model-space ridge once there are enough labels), irt
+#   p-IRT alone (2PL with >= 20 known models, else 1PL), irt1 1PL, irt2 2PL; each with its cold-start operator
 
 
 def served(pool: PoolPrompts, spec: ops.MethodSpec, prior: np.ndarray | None, n_results: int, p: np.ndarray
