@@ -179,3 +179,21 @@ def test_model_space_ridge_finds_a_known_models_twin_and_the_prediction_keeps_an
     assert prediction.estimate(items, F, few, new[few], everything) == pytest.approx(
         irt.estimate(items, few, new[few], everything), abs=1e-12)
     assert prediction.name(items, F, len(few)) == "irt1"
+
+
+def test_the_ability_fit_converges_on_steep_items():
+    """Undamped Newton steps from the prior mean jump to |theta| ~ 100 and back on steep items far from it."""
+    from scipy.optimize import minimize_scalar
+
+    from tasks.coldstart import irt
+    a, b = np.full(20, 5.0), np.full(20, -10.0)   # p = 0.5 at theta = 2; the prior is N(0, 1)
+    items = irt.Items(a, b, np.array([-1.0, 1.0]), np.zeros(2), True)
+    rows, y = np.arange(20), np.r_[np.ones(15), np.zeros(5)]
+    theta, var = irt.ability(items, rows, y)
+
+    def minus_log_posterior(t):
+        z = a * t + b
+        return -(y * z - np.logaddexp(0, z)).sum() + 0.5 * t ** 2
+
+    best = minimize_scalar(minus_log_posterior, bounds=(-10, 10), method="bounded", options={"xatol": 1e-10}).x
+    assert theta == pytest.approx(best, abs=1e-6) and 0 < var < 1
