@@ -66,6 +66,8 @@ def evaluate_cmd(
                               "added after the others | coldstart: each model in turn new, given --budget planned "
                               "prompts (leave one model out)."),
     budget: int = typer.Option(100, min=1, help="coldstart split: prompts each held-out model answers."),
+    plans: int = typer.Option(1, min=1, max=100, help="coldstart split: plans drawn per held-out model, each "
+                              "with its own seed; one plan's MAE is noisy, 10 measure it to about 0.25 points."),
     seed: int = typer.Option(0, help="Seed of the split and of the trained baselines (stored with the run)."),
     methods: Optional[str] = typer.Option(None, help="Comma-separated methods (default: all). Known: "
                                           "base_rate, paper, paper_centred, centred, knn, logistic, matrix_factorisation, default."),
@@ -80,7 +82,7 @@ def evaluate_cmd(
     from tasks.evaluation.evaluate import METHODS, run_evaluation
 
     if split == "coldstart":
-        return _evaluate_coldstart(budget, benchmark, encoder, seed, as_json)
+        return _evaluate_coldstart(budget, benchmark, encoder, seed, as_json, plans)
     if split not in SPLITS and split not in ALIASES:
         raise typer.BadParameter(" | ".join(SPLITS), param_hint="--split")
     from warehouse import connect
@@ -107,19 +109,22 @@ def evaluate_cmd(
     emit(result, as_json, evaluation_text(outs))
 
 
-def _evaluate_coldstart(budget: int, benchmark: str | None, encoder: str, seed: int, as_json: bool) -> None:
-    """Print the leave-one-model-out cold-start numbers at K = BUDGET (tasks/coldstart/evaluate.run)."""
+def _evaluate_coldstart(budget: int, benchmark: str | None, encoder: str, seed: int, as_json: bool,
+                        plans: int = 1) -> None:
+    """Print the leave-one-model-out cold-start numbers at K = BUDGET over PLANS plans per model
+    (tasks/coldstart/evaluate.run)."""
     from tasks.coldstart.evaluate import run
     from warehouse import connect
 
     connect(State.db).close()
     try:
-        out = run(State.db, budget, benchmark, encoder, seed)
+        out = run(State.db, budget, benchmark, encoder, seed, plans=plans)
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
     lines = [f"{out['benchmark']}, coldstart split: {out['models']} models each held out in turn, K = {budget} "
-             f"planned prompts of {out['prompts']}, estimator {out['estimator']}, seed {seed}",
+             f"planned prompts of {out['prompts']}, estimator {out['estimator']}, seed {seed}, "
+             f"{plans} plan(s) per model",
              f"{'plan':12} {'MAE pts':>8} {'95% CI':>13} {'cat MAE':>8} {'cover':>6} {'AUC lift':>9} "
              f"{'lift20':>7} {'routing cold/full/without':>26}"]
     lines += [f"{r['strategy']:12} {100 * r['mae']:8.2f} [{100 * r['mae_lo']:5.2f},{100 * r['mae_hi']:5.2f}] "

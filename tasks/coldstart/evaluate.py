@@ -175,10 +175,11 @@ def summarise(rows: list[dict]) -> dict:
 
 def run(db, budget: int, benchmark: str | None = None, encoder: str = "all-MiniLM-L6-v2", seed: int = 0,
         strategies: tuple[str, ...] = ("difficulty", adaptive.STRATEGY, "random", "stratified"),
-        estimator: str = prediction.ESTIMATOR) -> dict:
+        estimator: str = prediction.ESTIMATOR, plans: int = 1) -> dict:
     """`taskspace evaluate --split coldstart`: leave-one-model-out at K = BUDGET on BENCHMARK (default the one
-    with most results) for the default plan, two rounds (adaptive), random and stratified-random choice, with the
-    served prediction and operator; {benchmark, models, prompts, rows: summarise()}."""
+    with most results) for the default plan, two rounds (adaptive), random and stratified-random choice, PLANS
+    plans per held-out model, with the served prediction and operator; {benchmark, models, prompts, rows:
+    summarise()}."""
     from tasks.evaluation.data import benchmarks, load
     from warehouse.db import using
     from warehouse.operators import write_evaluation
@@ -188,18 +189,18 @@ def run(db, budget: int, benchmark: str | None = None, encoder: str = "all-MiniL
         data = load(con, encoder, bench)
     if len(data.models) < 3:
         raise ValueError(f"{bench}: leave-one-model-out needs at least 3 models (has {len(data.models)})")
-    summary = summarise(coldstart(data, [budget], strategies, (estimator,), seed=seed))
+    summary = summarise(coldstart(data, [budget], strategies, (estimator,), seeds=plans, seed=seed))
     with using(db, write=True) as con:   # computed with no connection held; written in one short transaction
         run_id = write_evaluation(con, split="coldstart", seed=seed, encoder=encoder, watermark=data.watermark,
-                                  benchmark=bench, rows=stored_rows(summary, len(data.models)))
+                                  benchmark=bench, rows=stored_rows(summary, len(data.models), plans))
     return {"run_id": run_id, "benchmark": bench, "models": len(data.models), "prompts": len(data.prompts),
-            "budget": budget, "estimator": estimator, "seed": seed,
+            "budget": budget, "estimator": estimator, "seed": seed, "plans": plans,
             "rows": [{"strategy": s, **m} for (_, s, _), m in summary.items()]}
 
 
-def stored_rows(summary: dict, n_models: int) -> list[tuple[str, str, str, float, dict]]:
+def stored_rows(summary: dict, n_models: int, plans: int = 1) -> list[tuple[str, str, str, float, dict]]:
     """The evaluations rows of a cold-start run: fold 'K=<budget>', method = the plan strategy, one row per metric
-    (mae, its interval, bias, cat_mae, coverage, width, auc, auc_full, lift, lift20, routing_*), the estimator and
-    the number of models held out in params."""
-    return [(f"K={k}", strategy, metric, value, {"estimator": est, "budget": k, "models": n_models})
+    (mae, its interval, bias, cat_mae, coverage, width, auc, auc_full, lift, lift20, routing_*), the estimator, the
+    number of models held out and of plans per model in params."""
+    return [(f"K={k}", strategy, metric, value, {"estimator": est, "budget": k, "models": n_models, "plans": plans})
             for (est, strategy, k), m in summary.items() for metric, value in m.items() if metric != "n"]
