@@ -30,11 +30,13 @@ def run_cmd(
     from flows.pipeline import pipeline
     from tasks.prefect_server import prefect_api
     from tasks.runs import queued_run
+    from tasks.stopping import raise_if_stopped
 
     cfg = _config(config)
     db = State.db if State.db_given else cfg.db
     with guarded(), queued_run(db, "pipeline", cfg.model_dump() | {"db": db}) as run_id, prefect_api():
         state = pipeline(config=config, db=db, run_id=run_id, return_state=True)
+        raise_if_stopped()   # a signal a step reported as an ordinary failure still stops the run
     out = state.result(raise_on_failure=False)
     if not isinstance(out, dict):
         typer.echo(f"error: {out}", err=True)
@@ -62,6 +64,7 @@ def backfill_cmd(
     from tasks.backfill import check_range, pick_sources
     from tasks.prefect_server import prefect_api
     from tasks.runs import queued_run
+    from tasks.stopping import raise_if_stopped
 
     start, end = _date(from_, "--from"), _date(to, "--to")
     cfg = _config(config)
@@ -75,6 +78,7 @@ def backfill_cmd(
             prefect_api():
         state = backfill(db=db, config=config, from_date=start, to_date=end, sources=source or None, run_id=run_id,
                          return_state=True)
+        raise_if_stopped()
     out = state.result(raise_on_failure=False)
     if not isinstance(out, dict):
         typer.echo(f"error: {out}", err=True)

@@ -15,6 +15,7 @@ from tasks.config import load_config
 from tasks.pipeline import EVAL_KEYS, changed_rows, run_markdown, step_outcome, subflow_outcome
 from tasks.sources.redact import hide
 from tasks.runs import flow_run_record
+from tasks.stopping import raise_if_stopped
 from warehouse import connect
 from warehouse.pipeline_runs import finish_run
 
@@ -49,11 +50,13 @@ def run_steps(cfg, config: str | None, db: str, run_id: int) -> dict:
             state = ingest_releases(format=src.format, source=location, db=db, since=src.since,
                                     return_state=True)
         steps[f"ingest {src.name}"] = step_outcome(src, state)
+        raise_if_stopped()   # after a signal no further step starts (a step may report it as a failure)
         if steps[f"ingest {src.name}"]["status"] == "failed":
             logger.error(steps[f"ingest {src.name}"]["error"])
     new, upd = changed_rows(steps)
     ops = cfg.operators
     steps["refresh"] = subflow_outcome(refresh_operators(db=db, config=config, return_state=True))
+    raise_if_stopped()
     refresh = steps["refresh"]
     changed_pools = sorted(refresh.get("pools_refit") or {})
     evaluated = bool(changed_pools) and refresh["status"] == "completed"
@@ -62,6 +65,7 @@ def run_steps(cfg, config: str | None, db: str, run_id: int) -> dict:
             state = evaluate(db=db, split=cfg.evaluate_split, encoder=ops.encoder_key, benchmark=bench,
                              return_state=True)
             steps[f"evaluate {bench}"] = subflow_outcome(state, EVAL_KEYS)
+            raise_if_stopped()
     published = bool(refresh.get("operators_refit") or evaluated)
     if published:
         steps["publish"] = subflow_outcome(publish_selection(db=db, out=cfg.out, config=config, return_state=True),

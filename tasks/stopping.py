@@ -49,6 +49,13 @@ def received() -> int | None:
     return _received[0] if _received else None
 
 
+def raise_if_stopped() -> None:
+    """Raise Stopped if a signal has arrived: between steps, and after a flow that reported it as an ordinary
+    failure (DuckDB turns the Stopped our handler raises inside a query into RuntimeError('Query interrupted'))."""
+    if _received:
+        raise Stopped(_received[0])
+
+
 def caught() -> None:
     """The command has caught the Stopped and is unwinding: stop redelivering it."""
     _caught.set()

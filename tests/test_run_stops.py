@@ -105,3 +105,46 @@ with stop_on_signals():
                          env={**os.environ, "PYTHONPATH": str(REPO)})
     assert out.returncode == 0 and out.stdout.startswith("stopped after") and "by SIGINT" in out.stdout, out
     assert float(out.stdout.split()[2]) < 3 and "Traceback" not in out.stderr and "Exception ignored" not in out.stderr, out
+
+
+def test_a_signal_duckdb_turns_into_an_error_still_stops_and_leaves_no_handle_open(tmp_path):
+    """DuckDB runs the Python signal handler inside a query and turns its Stopped into RuntimeError('Query
+    interrupted'): the connection being opened is closed (a writer can open the file next), and raise_if_stopped
+    gives the signal back to the command."""
+    import subprocess
+    import sys
+    code = f"""
+import os, signal, threading
+import duckdb
+import warehouse.db as wdb
+import tasks.stopping as stopping
+from tasks.stopping import Stopped, caught, raise_if_stopped, stop_on_signals
+stopping.REDELIVER_S = 60   # this test is about the first signal; redelivery has its own test above
+db = {str(tmp_path / 'w.duckdb')!r}
+wdb.connect(db).close()
+slow = wdb.pending
+def pending(con):   # the schema check, made slow enough for the signal to land inside DuckDB
+    threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    con.execute("SELECT count(*) FROM range(1500000000) t(x) WHERE x % 7 = 3").fetchall()
+    return slow(con)
+wdb.pending = pending
+with stop_on_signals():
+    try:
+        wdb.connect(db, read_only=True)
+        print("no error")
+    except RuntimeError as exc:
+        kept = exc   # as Prefect keeps a failed task's exception, and with it the frames that opened the handle
+        print("duckdb:", exc)
+    wdb.pending = slow
+    wdb.connect(db).close()   # no read-only handle left behind: a write connection opens
+    try:
+        raise_if_stopped()
+        print("not stopped")
+    except Stopped as exc:
+        caught()
+        print("stopped:", exc)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert out.returncode == 0, out
+    assert out.stdout.splitlines() == ["duckdb: Query interrupted", "stopped: stopped by SIGINT"], out

@@ -38,16 +38,16 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False, m
         if not read_only and not Path(path).exists():
             create(path)   # in a format the duckdb CLI users install reads (warehouse/storage.py)
     con = _open_waiting(path, read_only, lock_timeout(), config)
-    if migrate_schema and read_only and path != ":memory:" and pending(con):
-        con.close()   # a warehouse an older taskspace wrote: bring its schema up to date, then read
-        connect(path).close()
-        con = _open_waiting(path, read_only, lock_timeout(), config)
-    if migrate_schema and not read_only:
-        try:
+    try:   # closed on any error (a signal inside the schema check too): an open handle blocks later writers
+        if migrate_schema and read_only and path != ":memory:" and pending(con):
+            con.close()   # a warehouse an older taskspace wrote: bring its schema up to date, then read
+            connect(path).close()
+            con = _open_waiting(path, read_only, lock_timeout(), config)
+        if migrate_schema and not read_only:
             migrate(con)
-        except BaseException:
-            con.close()
-            raise
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
