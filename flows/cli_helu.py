@@ -68,6 +68,7 @@ def bench_cmd(
         raise typer.BadParameter(str(exc), param_hint="--set")
 
     from tasks.prefect_server import prefect_api
+    from tasks.stopping import raise_if_stopped
 
     t0 = time.perf_counter()
     with guarded(), prefect_api():
@@ -75,6 +76,7 @@ def bench_cmd(
                                activations=activation or None, alphas=alpha or None, runner=runner,
                                dask_address=dask_address, n_workers=workers, device=device, out_dir=out,
                                encoder=encoder, overrides=overrides or None, return_state=True)
+        raise_if_stopped()   # a signal a task reported as an ordinary failure still stops the command
     result = state.result(raise_on_failure=False)
     if not isinstance(result, dict):
         typer.echo(f"error: helu_benchmark {state.name}: {state.message or result}", err=True)
