@@ -95,6 +95,7 @@ def test_plan_ingest_refresh_gives_a_cold_start_operator(shared_data, tmp_path):
     assert abs(whole[2] - truth) < 0.12
 
     served_is_evaluated(db)
+    upgraded_cold_operators_are_refitted(db)
 
     sel = invoke("--db", db, "select", "Which gas do plants absorb from the air?", "--benchmark", "routerbench",
                  "--json")
@@ -183,3 +184,19 @@ def served_is_evaluated(db: str) -> None:
     shown = sigmoid(stored["calib_a"] * (stored["intercept"] + X @ stored["vector"]) + stored["calib_b"])
     assert stored["coldstart"] and stored["n"] == len(rows) == 30 and stored["lam"] == 1.0
     np.testing.assert_allclose(shown, evaluated, atol=1e-6)
+
+
+def upgraded_cold_operators_are_refitted(db: str) -> None:
+    """A warehouse upgraded across migration 023 (cold-start operators fitted before it) refits its cold-start
+    operators at the next refresh, and nothing else."""
+    with duckdb.connect(db) as con:   # as if this warehouse had been written before 023
+        con.execute("DELETE FROM schema_version WHERE version = 23")
+        before = con.execute("SELECT max(version) FROM operators").fetchall()[0][0]
+    invoke("--db", db, "refresh", "--json")   # opening it to write applies 023 again
+    with duckdb.connect(db, read_only=True) as con:
+        new = con.execute("SELECT model_id, method, json_extract_string(params, '$.config') FROM operators "
+                          "WHERE version > ? ORDER BY method", [before]).fetchall()
+        marked = con.execute("SELECT count(*) FROM operators WHERE coldstart AND "
+                             "json_extract_string(params, '$.config') LIKE '%migration 023'").fetchall()[0][0]
+    assert [(m, meth) for m, meth, _ in new] == [(HELD_OUT, "centred"), (HELD_OUT, "default"), (HELD_OUT, "paper")]
+    assert not any("migration 023" in c for *_, c in new) and marked >= 3   # the old fits are kept, marked
