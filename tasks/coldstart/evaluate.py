@@ -29,10 +29,7 @@ def known_of(data: EvalData, pool, spec: ops.MethodSpec, out: int) -> Known:
     S = route.scores(W, b, X)
     prior = f.prior if f.prior is not None else np.zeros(X.shape[1])
     Y = data.Y[:, others]
-    loo = np.full(Y.shape, np.nan)
-    for k, j in enumerate(others):
-        if f.loo_p[j] is not None:
-            loo[~np.isnan(Y[:, k]), k] = f.loo_p[j]
+    loo = f.loo_matrix(len(data.prompts), lambda j: ~np.isnan(data.Y[:, j]))[:, others]
     return Known(X, S, route.calibrated(S, route.calib_of(fitted)), W, b, prior, Y,
                  route.gate(loo, Y, route.best_single(Y)))
 

@@ -43,12 +43,7 @@ def fit_operators(data: EvalData, train: np.ndarray, spec: ops.MethodSpec, new: 
     and each model's eigenpairs."""
     old = None if new is None else np.flatnonzero(~new)
     fit = fit_pool(pool_data(data, train), spec, prior_from=old)
-    loo_p = None
-    if spec.calibrate:
-        loo_p = np.full((len(train), len(data.models)), np.nan)
-        for j, p in enumerate(fit.loo_p):
-            if p is not None:
-                loo_p[~np.isnan(data.Y[train, j]), j] = p
+    loo_p = fit.loo_matrix(len(train), lambda j: ~np.isnan(data.Y[train, j])) if spec.calibrate else None
     return fit.operators, loo_p, fit.eigs
 
 

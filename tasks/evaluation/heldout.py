@@ -78,12 +78,8 @@ def refit(b: Bench, rows: np.ndarray, spec: ops.MethodSpec) -> tuple[list[ops.Op
         stats.append(ops.Stats.of(X, b.Y[r, j]))
         sigs.append(signature(b.KEY[r, j]))
     fit = fit_pool(PoolData(stats, sigs, lambda j: b.V[b.KEY[mine[j], j]], lambda j: b.Y[mine[j], j]), spec)
-    loo = np.full((len(rows), len(b.models)), np.nan)
     pos = {int(r): i for i, r in enumerate(rows)}
-    for j, p in enumerate(fit.loo_p):
-        if p is not None:
-            loo[[pos[int(r)] for r in mine[j]], j] = p
-    return fit.operators, loo
+    return fit.operators, fit.loo_matrix(len(rows), lambda j: [pos[int(r)] for r in mine[j]])
 
 
 def router_on(b: Bench, train_rows: np.ndarray, test_rows: np.ndarray, method: str, specs: list[dict]

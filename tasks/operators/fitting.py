@@ -39,6 +39,15 @@ class PoolFit:
     n_prior: int = 0
     shared: dict = field(default_factory=dict)
 
+    def loo_matrix(self, n_rows: int, rows_of: Callable[[int], np.ndarray]) -> np.ndarray:
+        """The leave-one-out probabilities as one (N_ROWS x units) matrix: unit j's on its rows ROWS_OF(j), NaN
+        elsewhere and for units not fitted or uncalibrated."""
+        out = np.full((n_rows, len(self.loo_p)), np.nan)
+        for j, p in enumerate(self.loo_p):
+            if p is not None:
+                out[rows_of(j), j] = p
+        return out
+
 
 def version_of(prior: np.ndarray | None) -> str | None:
     """A short stable hash of a prior vector (rounded to 1e-9 so equal fits give equal versions)."""
