@@ -111,14 +111,16 @@ def refit_pools(loaded: dict[str, dict], encoder: str, specs: list[MethodSpec], 
         warm = [j for j in range(len(units)) if j not in cold]
         if cold:
             reasons["coldstart"] = sorted(units[j][0] for j in cold)
-        predicted = detect.predict(got["pool_labels"], {units[j][0] for j in cold}) if cold else None
-        estimates[pool] = detect.estimates(got["pool_labels"], {units[j][0] for j in cold},
+        names = {units[j][0] for j in cold}
+        predicted = detect.predict(got["pool_labels"], names) if cold else None
+        estimates[pool] = detect.estimates(got["pool_labels"], names,
                                            max((int(extra["stats"][u]["watermark"]) for u in units), default=0),
                                            predicted)
+        prompts = PoolPrompts.of(got["pool_X"][1], specs[0].eps) if cold and len(got["pool_X"][0]) else None
         for spec in specs:
             fit = fit_pool(data, spec, prior_from=warm if cold else None)
-            if cold:
-                place_cold(fit, spec, [units[j][0] for j in cold], cold, predicted, got["pool_X"])
+            if prompts is not None:
+                place_cold(fit, spec, units, cold, predicted, got["pool_X"][0], prompts)
             stale = todo[pool].get(spec.name, set())
             moved = [u for u in units if spec.shrink and current[spec.name].get(u[0], "") != fit.prior_version]
             # a cold-start operator depends on the other models' labels too: rewritten whenever the pool changed
@@ -140,16 +142,13 @@ def refit_pools(loaded: dict[str, dict], encoder: str, specs: list[MethodSpec], 
     return rows, routers, why, estimates
 
 
-def place_cold(fit, spec: MethodSpec, models: list[str], idx: list[int], predicted: dict,
-               pool_X: tuple[np.ndarray, np.ndarray]) -> None:
-    """Each cold-start unit's operator in FIT becomes its cold-start operator: SPEC's closed form on its prediction
-    over the pool's prompts with vectors (POOL_X = (their rows, vectors); tasks/coldstart/operator.py)."""
-    rows, X = pool_X
-    if not len(rows):
-        return
-    prompts = PoolPrompts.of(X, spec.eps)
-    for m, j in zip(models, idx):
-        p = predicted["models"][m][2]
+def place_cold(fit, spec: MethodSpec, units: list[store.Unit], cold: list[int], predicted: dict, rows: np.ndarray,
+               prompts: PoolPrompts) -> None:
+    """Each cold-start unit's operator in FIT (COLD: their indices in UNITS) becomes its cold-start operator: SPEC's
+    closed form on its prediction (PREDICTED, detect.predict) over the pool's prompts with vectors (ROWS of the
+    pool's prompts, PROMPTS their vectors; tasks/coldstart/operator.py)."""
+    for j in cold:
+        p = predicted["models"][units[j][0]][2]
         fit.operators[j] = cold_operator(spec, prompts, p[rows], fit.operators[j].n, fit.prior)
 
 
