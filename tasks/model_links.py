@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 _DIGIT_SEP = re.compile(r"(?<=\d)_(?=\d)")      # 3_1 -> 3.1 (a dot that did not survive a file name)
 _SEPARATORS = re.compile(r"[\s_]+|-{2,}")
+HF_SUFFIX = "-hf"   # a file name's mark of weights converted to the transformers format
 
 
 def name_key(name: str) -> str:
@@ -44,7 +45,9 @@ def match(models: list[tuple[str, str]], hub_ids: dict[str, bool]) -> LinkReport
     """Match (model_id, display_name) pairs against {hub id: official provider}; never guesses between ties.
 
     A name with an organisation ('org/name') only matches that full hub id. A bare name takes the best-ranked
-    key match; among several, the one official provider if there is exactly one; otherwise it is ambiguous.
+    key match; among several, the one official provider if there is exactly one; otherwise it is ambiguous. A bare
+    name with no match that ends in '-hf' (weights converted to the transformers format, 'Mistral-7B-v0.2-hf') is
+    looked up again without it.
     """
     index: dict[str, list[tuple[int, str]]] = {}
     for hid in hub_ids:
@@ -53,8 +56,11 @@ def match(models: list[tuple[str, str]], hub_ids: dict[str, bool]) -> LinkReport
     report = LinkReport()
     for model_id, display in models:
         key = name_key(display)
-        found = [(r, h) for r, h in index.get(key, [])
-                 if (r == 0 if "/" in display else r > 0 or "/" not in h)]
+        keys = [key] + ([key[: -len(HF_SUFFIX)]] if "/" not in display and key.endswith(HF_SUFFIX) else [])
+        found = []
+        for k in keys:
+            found = found or [(r, h) for r, h in index.get(k, [])
+                              if (r == 0 if "/" in display else r > 0 or "/" not in h)]
         if not found:
             report.unmatched.append(display)
             continue

@@ -33,6 +33,14 @@ def test_match_links_ranks_ties_and_lists_the_rest():
     assert sorted(r.unmatched) == ["Qwen/Qwen2-0.5B", "gemini-1.5-flash-002"]
 
 
+def test_a_converted_name_ending_in_hf_is_looked_up_without_it():
+    hub = {"mistral-community/Mistral-7B-v0.2": False, "meta-llama/Llama-2-7b-hf": True, "meta-llama/Llama-2-7b": True}
+    r = match([(n.lower(), n) for n in ["Mistral-7B-v0.2-hf", "Llama-2-7b-hf", "org/Mistral-7B-v0.2-hf"]], hub)
+    assert r.links == {"mistral-7b-v0.2-hf": "mistral-community/Mistral-7B-v0.2",   # no '-hf' repo: without it
+                       "llama-2-7b-hf": "meta-llama/Llama-2-7b-hf"}                 # the '-hf' repo itself first
+    assert r.unmatched == ["org/Mistral-7B-v0.2-hf"]                                # a full id is taken as given
+
+
 def _add_models(con, names: list[str], hub_ids: dict[str, str] | None = None) -> None:
     for n in names:
         con.execute("INSERT INTO models (model_id, display_name, hub_id, first_seen) VALUES (?, ?, ?, ?)",
