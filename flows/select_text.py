@@ -52,12 +52,14 @@ def pick_lines(b: dict) -> list[str]:
 
 
 def _cold(r: dict) -> str:
-    """'  cold start: N evaluations, benchmark est A [LO, HI]' for a cold-start model, else ''."""
+    """'  cold start: N evaluations, benchmark est A [LO, HI][, leaderboard prior S]' for a cold-start model, else
+    ''."""
     if not r.get("coldstart"):
         return ""
     e = r.get("estimated_accuracy")
     return f"  cold start: {r['n_evaluations']} evaluations" + (
-        f", benchmark est {e['estimate']:.3f} [{e['lo']:.3f}, {e['hi']:.3f}]" if e else "")
+        f", benchmark est {e['estimate']:.3f} [{e['lo']:.3f}, {e['hi']:.3f}]" if e else "") + (
+        f", leaderboard prior {e['prior_score']:.3f}" if e and e.get("prior_score") is not None else "")
 
 
 def table_lines(rows: list[dict]) -> list[str]:

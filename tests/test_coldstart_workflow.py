@@ -161,7 +161,7 @@ def served_is_evaluated(db: str) -> None:
     import numpy as np
 
     from tasks import operators as ops
-    from tasks.coldstart import estimate as prediction, irt
+    from tasks.coldstart import detect, estimate as prediction, irt
     from tasks.coldstart.evaluate import known_of, labels01, served
     from tasks.coldstart.operator import PoolPrompts
     from tasks.evaluation.data import load
@@ -178,7 +178,9 @@ def served_is_evaluated(db: str) -> None:
     rows = np.flatnonzero(~np.isnan(data.Y[:, j]))
     y = data.Y[rows, j]
     k01 = labels01(known.Y)
-    p = prediction.predictions(irt.fit_items(k01), prediction.features(k01), rows, y > 0)
+    names = [m for m in data.models if m != HELD_OUT]   # as evaluate.coldstart predicts it (no leaderboard rows)
+    p, prior = detect.predict_one(irt.fit_items(k01), prediction.features(k01), names, HELD_OUT, rows, y > 0, {})
+    assert prior is None
     X = data.X(every).astype(np.float64)
     evaluated = served(PoolPrompts.of(X, ops.DEFAULT.eps), ops.DEFAULT, known.prior, len(rows), p)
     shown = sigmoid(stored["calib_a"] * (stored["intercept"] + X @ stored["vector"]) + stored["calib_b"])
@@ -187,16 +189,17 @@ def served_is_evaluated(db: str) -> None:
 
 
 def upgraded_cold_operators_are_refitted(db: str) -> None:
-    """A warehouse upgraded across migration 023 (cold-start operators fitted before it) refits its cold-start
-    operators at the next refresh, and nothing else."""
-    with duckdb.connect(db) as con:   # as if this warehouse had been written before 023
-        con.execute("DELETE FROM schema_version WHERE version = 23")
-        before = con.execute("SELECT max(version) FROM operators").fetchall()[0][0]
-    invoke("--db", db, "refresh", "--json")   # opening it to write applies 023 again
-    with duckdb.connect(db, read_only=True) as con:
-        new = con.execute("SELECT model_id, method, json_extract_string(params, '$.config') FROM operators "
-                          "WHERE version > ? ORDER BY method", [before]).fetchall()
-        marked = con.execute("SELECT count(*) FROM operators WHERE coldstart AND "
-                             "json_extract_string(params, '$.config') LIKE '%migration 023'").fetchall()[0][0]
-    assert [(m, meth) for m, meth, _ in new] == [(HELD_OUT, "centred"), (HELD_OUT, "default"), (HELD_OUT, "paper")]
-    assert not any("migration 023" in c for *_, c in new) and marked >= 3   # the old fits are kept, marked
+    """A warehouse upgraded across migration 023 or 024 (cold-start operators fitted before it) refits its
+    cold-start operators at the next refresh, and nothing else."""
+    for version in (23, 24):
+        with duckdb.connect(db) as con:   # as if this warehouse had been written before VERSION
+            con.execute("DELETE FROM schema_version WHERE version = ?", [version])
+            before = con.execute("SELECT max(version) FROM operators").fetchall()[0][0]
+        invoke("--db", db, "refresh", "--json")   # opening it to write applies VERSION again
+        with duckdb.connect(db, read_only=True) as con:
+            new = con.execute("SELECT model_id, method, json_extract_string(params, '$.config') FROM operators "
+                              "WHERE version > ? ORDER BY method", [before]).fetchall()
+            marked = con.execute("SELECT count(*) FROM operators WHERE coldstart AND json_extract_string(params, "
+                                 "'$.config') LIKE ?", [f"%migration {version:03d}%"]).fetchall()[0][0]
+        assert [(m, meth) for m, meth, _ in new] == [(HELD_OUT, "centred"), (HELD_OUT, "default"), (HELD_OUT, "paper")]
+        assert not any(f"migration {version:03d}" in c for *_, c in new) and marked >= 3   # old fits kept, marked

@@ -11,7 +11,8 @@ from warehouse.selection import run_script
 
 
 def pool_labels(con: duckdb.DuckDBPyConnection, benchmark: str) -> dict:
-    """{models, prompts, category (per prompt), L (prompts x models: 1/0, NaN = no result)} of one pool."""
+    """{benchmark, models, prompts, category (per prompt), L (prompts x models: 1/0, NaN = no result), leaderboard
+    (leaderboard_scores)} of one pool."""
     pr = query(con, "coldstart_pool_prompts", benchmark=benchmark).fetchnumpy()
     lab = query(con, "coldstart_pool_labels", benchmark=benchmark).fetchnumpy()
     prompts = pr["prompt_id"].tolist()
@@ -21,8 +22,16 @@ def pool_labels(con: duckdb.DuckDBPyConnection, benchmark: str) -> dict:
     if len(lab["model_id"]):
         L[[pidx[p] for p in lab["prompt_id"].tolist()], [midx[m] for m in lab["model_id"].tolist()]] = \
             lab["correct"].astype(np.float64)
-    return {"models": models, "prompts": prompts, "category": np.asarray(pr["category"].tolist(), dtype=object),
-            "L": L}
+    return {"benchmark": benchmark, "models": models, "prompts": prompts, "category": np.asarray(pr["category"].tolist(), dtype=object),
+            "L": L, "leaderboard": leaderboard_scores(con, benchmark)}
+
+
+def leaderboard_scores(con: duckdb.DuckDBPyConnection, benchmark: str) -> dict[str, dict[str, float]]:
+    """{leaderboard benchmark: {model_id: raw score}} of pool BENCHMARK's models linked to a hub id."""
+    out: dict[str, dict[str, float]] = {}
+    for model, bench, score in query(con, "coldstart_leaderboard_scores", benchmark=benchmark).fetchall():
+        out.setdefault(bench, {})[model] = float(score)
+    return out
 
 
 def pool_vectors(con: duckdb.DuckDBPyConnection, encoder: str, benchmark: str, prompts: list[str]
@@ -64,7 +73,8 @@ def replace_estimates(con: duckdb.DuckDBPyConnection, pool: str, rows: list[dict
     """POOL's cold-start estimates become ROWS (none: the pool has no cold-start model any more)."""
     cols = {"model_id": pa.string(), "category": pa.string(), "n_evaluations": pa.int64(), "n_prompts": pa.int64(),
             "estimate": pa.float64(), "lo": pa.float64(), "hi": pa.float64(), "observed": pa.float64(),
-            "estimator": pa.string(), "n_known_models": pa.int32(), "watermark": pa.int64()}
+            "estimator": pa.string(), "n_known_models": pa.int32(), "watermark": pa.int64(),
+            "prior_score": pa.float64(), "prior_models": pa.int32()}
     batch = pa.table({c: pa.array([r[c] for r in rows], t) for c, t in cols.items()})
     with registered(con, "est_batch", batch):
         run_script(con, "coldstart_estimates_replace", pool=pool, now=utcnow())

@@ -14,7 +14,7 @@ WITH routed AS (
 )
 SELECT o.encoder, o.method, e.pool AS benchmark, e.model_id, e.category, e.n_evaluations, e.n_prompts,
        e.estimate, e.lo, e.hi, e.observed, e.estimator, e.n_known_models, r.routed_share,
-       o.version AS operator_version, e.watermark
+       o.version AS operator_version, e.watermark, e.prior_score, e.prior_models
 FROM coldstart_estimates e
 JOIN operators_current o ON o.model_id = e.model_id AND o.pool = e.pool AND o.coldstart
 LEFT JOIN routed r ON r.model_id = e.model_id AND r.encoder = o.encoder AND r.method = o.method
@@ -39,3 +39,5 @@ COMMENT ON COLUMN selection_new_releases.n_known_models IS 'Models with full res
 COMMENT ON COLUMN selection_new_releases.routed_share IS 'Share of the prompts (of the benchmark or category) the pool router sends to it, fraction in [0, 1]; NULL before publish materialises predictions';
 COMMENT ON COLUMN selection_new_releases.operator_version IS 'operators.version of its cold-start operator';
 COMMENT ON COLUMN selection_new_releases.watermark IS 'Highest results.load_id folded in at the estimate';
+COMMENT ON COLUMN selection_new_releases.prior_score IS 'coldstart_estimates.prior_score: the leaderboard score behind its ability prior; NULL: none';
+COMMENT ON COLUMN selection_new_releases.prior_models IS 'coldstart_estimates.prior_models';

@@ -10,6 +10,7 @@ import numpy as np
 
 from tasks.coldstart import irt
 from tasks.coldstart.plan import plan, stratified
+from tasks.coldstart.prior import Prior, Scores, ability_prior
 from tasks.operators.math import sigmoid
 
 STRATEGY = "adaptive"   # the strategy name a second-round plan is stored and evaluated under
@@ -23,31 +24,35 @@ def information(items: irt.Items, theta: float) -> np.ndarray:
 
 
 def next_rows(items: irt.Items, seen: np.ndarray, y01: np.ndarray, candidates: np.ndarray, k: int,
-              category: np.ndarray, seed: int) -> np.ndarray:
+              category: np.ndarray, seed: int, prior: Prior | None = None) -> np.ndarray:
     """K of CANDIDATES (sorted) for a model that answered SEEN with Y01: by category, drawn in proportion to their
-    information at its ability."""
-    theta, _ = irt.ability(items, np.asarray(seen), np.asarray(y01, dtype=np.float64))
+    information at its ability (under PRIOR, tasks/coldstart/prior.py; None: the default prior)."""
+    theta, _ = irt.ability(items, np.asarray(seen), np.asarray(y01, dtype=np.float64),
+                           prior=None if prior is None else prior.pair())
     return stratified(np.asarray(candidates), category, k, np.random.default_rng(seed), information(items, theta))
 
 
 def next_round(known01: np.ndarray, features: np.ndarray, seen: np.ndarray, y01: np.ndarray,
-               candidates: np.ndarray, k: int, category: np.ndarray, seed: int, items: irt.Items | None = None
-               ) -> tuple[np.ndarray, str]:
+               candidates: np.ndarray, k: int, category: np.ndarray, seed: int, items: irt.Items | None = None,
+               scores: Scores | None = None) -> tuple[np.ndarray, str]:
     """(K rows of CANDIDATES, strategy) for a model that answered SEEN with Y01: at its ability (next_rows) where
     the known models (KNOWN01, prompts x models, 1/0/NaN) are enough for a 2PL; with fewer (RouterBench's 11:
-    measured no better, and a worse operator) the default plan among the candidates."""
+    measured no better, and a worse operator) the default plan among the candidates. SCORES: (the known models'
+    leaderboard scores, NaN = none, and the model's own) for its ability prior (tasks/coldstart/prior.py)."""
     if known01.shape[1] < irt.MIN_MODELS_2PL:
         return plan("difficulty", candidates, k, seed=seed, category=category, P=features, F=features), "difficulty"
     items = items if items is not None and items.two else irt.fit_items(known01)
-    return next_rows(items, seen, y01, candidates, k, category, seed), STRATEGY
+    prior = ability_prior(items.theta, *scores) if scores is not None else None
+    return next_rows(items, seen, y01, candidates, k, category, seed, prior), STRATEGY
 
 
 def two_rounds(known01: np.ndarray, features: np.ndarray, rows: np.ndarray, k: int, answers: np.ndarray,
-               category: np.ndarray, seed: int, items: irt.Items | None = None) -> np.ndarray:
+               category: np.ndarray, seed: int, items: irt.Items | None = None,
+               scores: Scores | None = None) -> np.ndarray:
     """The K prompts (of ROWS) two rounds choose: FIRST_SHARE by the default plan, the rest by next_round on the
-    first round's ANSWERS (1/0 per prompt row), as `evaluate --split coldstart` scores the strategy."""
+    first round's ANSWERS (1/0 per prompt row; SCORES as there), as `evaluate --split coldstart` scores it."""
     first = plan("difficulty", rows, max(1, int(round(FIRST_SHARE * k))), seed=seed, category=category, P=features,
                  F=features)
     second, _ = next_round(known01, features, first, answers[first], np.setdiff1d(rows, first), k - len(first),
-                           category, seed + 1, items)
+                           category, seed + 1, items, scores)
     return np.sort(np.concatenate([first, second]))

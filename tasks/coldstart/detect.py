@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from tasks.coldstart import estimate as prediction, irt
+from tasks.coldstart.prior import Prior, ability_prior, pool_scores, scores_of, usable
 
 COLDSTART_SHARE = 0.25   # a model whose results cover fewer than this share of the pool's prompts is cold-start
 
@@ -17,19 +18,47 @@ def cold_models(counts: dict[str, int], n_prompts: int, share: float = COLDSTART
     return cold if len(cold) < len(counts) else set()
 
 
+def prior_changed(stored: dict[tuple[str, str], dict], leaderboard: dict[str, dict[str, dict[str, float]]]
+                  ) -> set[tuple[str, str]]:
+    """The (model, pool) cold-start units whose ability prior would change: STORED ({(model, pool): estimate row
+    with prior_score, prior_models}: warehouse.coldstart.read_estimates) against LEADERBOARD ({pool: its
+    leaderboard scores}, warehouse.coldstart.leaderboard_scores); a score that arrived, moved or went, or a changed
+    number of known models with one."""
+    out = set()
+    for (model, pool), row in stored.items():
+        scores = pool_scores(pool, leaderboard.get(pool, {}))
+        cold = {m for m, p in stored if p == pool}
+        known = np.array([v for m, v in scores.items() if m not in cold], dtype=np.float64)
+        want = (scores[model], len(known)) if usable(known, scores.get(model)) else (None, None)
+        if want != (row.get("prior_score"), row.get("prior_models")):
+            out.add((model, pool))
+    return out
+
+
 def predict(pool: dict, cold: set[str]) -> dict:
-    """{items, F, n_known, models: {model: (rows, y01, p)}}: the items and model-space features of POOL's known
-    models ({models, prompts, category, L} of warehouse.coldstart.pool_labels) and each COLD model's labelled rows,
-    labels and prediction p on every prompt of the pool."""
+    """{items, F, n_known, models: {model: (rows, y01, p, prior)}}: the items and model-space features of POOL's
+    known models (warehouse.coldstart.pool_labels) and each COLD model's labelled rows, labels, prediction p on
+    every prompt of the pool and ability prior (from its leaderboard score on the pool's benchmark; None: none)."""
     known = [j for j, m in enumerate(pool["models"]) if m not in cold]
     items = irt.fit_items(pool["L"][:, known])   # 2PL with >= irt.MIN_MODELS_2PL known models, else 1PL
     F = prediction.features(pool["L"][:, known])
+    scores = pool_scores(pool.get("benchmark", ""), pool.get("leaderboard", {}))
     out = {}
     for m in sorted(cold):
         col = pool["L"][:, pool["models"].index(m)]
         rows = np.flatnonzero(~np.isnan(col))
-        out[m] = (rows, col[rows], prediction.predictions(items, F, rows, col[rows]))
+        out[m] = (rows, col[rows], *predict_one(items, F, [pool["models"][j] for j in known], m, rows, col[rows],
+                                                scores))
     return {"items": items, "F": F, "n_known": len(known), "models": out}
+
+
+def predict_one(items: irt.Items, F: np.ndarray, known: list[str], model: str, rows: np.ndarray, y01: np.ndarray,
+                scores: dict[str, float]) -> tuple[np.ndarray, Prior | None]:
+    """(prediction on every prompt, ability prior) of MODEL, which answered ROWS with Y01, among the KNOWN models
+    (ITEMS and F fitted on them, in order) with leaderboard SCORES ({model: score}: prior.pool_scores): what refresh
+    serves and `evaluate --split coldstart` scores."""
+    prior = ability_prior(items.theta, *scores_of(known, model, scores))
+    return prediction.predictions(items, F, rows, y01, prior), prior
 
 
 def estimates(pool: dict, cold: set[str], watermark: int, predicted: dict | None = None) -> list[dict]:
@@ -42,13 +71,15 @@ def estimates(pool: dict, cold: set[str], watermark: int, predicted: dict | None
     everything = np.arange(len(pool["prompts"]))
     groups = [("*", everything)] + [(c, np.flatnonzero(cats == c)) for c in sorted(set(cats.tolist()))]
     out = []
-    for m, (rows, y, p) in sorted(got["models"].items()):
-        how = prediction.name(got["items"], got["F"], len(rows))
+    for m, (rows, y, p, prior) in sorted(got["models"].items()):
+        how = prediction.name(got["items"], got["F"], len(rows), prior)
         for name, among in groups:
-            est, lo, hi = prediction.estimate(got["items"], got["F"], rows, y, among, p=p)
+            est, lo, hi = prediction.estimate(got["items"], got["F"], rows, y, among, p=p, prior=prior)
             mine = np.isin(rows, among)
             out.append({"model_id": m, "category": str(name), "n_evaluations": int(mine.sum()),
                         "n_prompts": int(len(among)), "estimate": est, "lo": lo, "hi": hi,
                         "observed": float(y[mine].mean()) if mine.any() else None,
-                        "estimator": how, "n_known_models": got["n_known"], "watermark": int(watermark)})
+                        "estimator": how, "n_known_models": got["n_known"], "watermark": int(watermark),
+                        "prior_score": None if prior is None else prior.score,
+                        "prior_models": None if prior is None else prior.n_models})
     return out

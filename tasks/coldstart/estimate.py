@@ -12,6 +12,7 @@ import numpy as np
 
 from tasks.coldstart import irt
 from tasks.coldstart.fit import ridge
+from tasks.coldstart.prior import Prior
 from tasks.operators.math import sigmoid
 
 ESTIMATOR = "default"   # the name of this prediction in `evaluate --split coldstart`
@@ -51,16 +52,19 @@ def uses_ridge(items: irt.Items, F: np.ndarray, n_labels: int) -> bool:
     return n_labels >= (MIN_LABELS_RIDGE_2PL if items.two else MIN_LABELS_RIDGE) and F.shape[1] > 0
 
 
-def name(items: irt.Items, F: np.ndarray, n_labels: int) -> str:
-    """How the prediction was made: irt2 | irt1 (p-IRT alone) or blend-irt2 | blend-irt1 (averaged with the ridge)."""
-    return f"{'blend-' if uses_ridge(items, F, n_labels) else ''}irt{2 if items.two else 1}"
+def name(items: irt.Items, F: np.ndarray, n_labels: int, prior: Prior | None = None) -> str:
+    """How the prediction was made: irt2 | irt1 (p-IRT alone) or blend-irt2 | blend-irt1 (averaged with the
+    ridge), '+leaderboard' where the ability prior came from the model's leaderboard score (tasks/coldstart/prior.py)."""
+    return f"{'blend-' if uses_ridge(items, F, n_labels) else ''}irt{2 if items.two else 1}" + (
+        "+leaderboard" if prior is not None else "")
 
 
-def predictions(items: irt.Items, F: np.ndarray, rows: np.ndarray, y01: np.ndarray) -> np.ndarray:
+def predictions(items: irt.Items, F: np.ndarray, rows: np.ndarray, y01: np.ndarray, prior: Prior | None = None
+                ) -> np.ndarray:
     """Every pool prompt's P(correct) for the model that answered ROWS with Y01 (1/0): its labels there, elsewhere
-    p-IRT or (uses_ridge) the mean of p-IRT and ridge_p."""
+    p-IRT (its ability under PRIOR; None: the default prior) or (uses_ridge) the mean of p-IRT and ridge_p."""
     rows, y01 = np.asarray(rows), np.asarray(y01, dtype=np.float64)
-    theta, _ = irt.ability(items, rows, y01)
+    theta, _ = irt.ability(items, rows, y01, prior=None if prior is None else prior.pair())
     p = sigmoid(items.a * theta + items.b)
     if uses_ridge(items, F, len(rows)):
         p = 0.5 * (p + ridge_p(F, rows, y01))
@@ -68,12 +72,12 @@ def predictions(items: irt.Items, F: np.ndarray, rows: np.ndarray, y01: np.ndarr
 
 
 def estimate(items: irt.Items, F: np.ndarray, rows: np.ndarray, y01: np.ndarray, among: np.ndarray,
-             z: float = 1.96, p: np.ndarray | None = None) -> tuple[float, float, float]:
-    """(accuracy, lo, hi) over the prompts AMONG: the mean of predictions() (P: already computed), the interval
-    p-IRT's half-width around it."""
+             z: float = 1.96, p: np.ndarray | None = None, prior: Prior | None = None) -> tuple[float, float, float]:
+    """(accuracy, lo, hi) over the prompts AMONG: the mean of predictions() (P: already computed with the same
+    PRIOR), the interval p-IRT's half-width around it."""
     rows, y01, among = np.asarray(rows), np.asarray(y01, dtype=np.float64), np.asarray(among)
-    p = predictions(items, F, rows, y01) if p is None else p
-    est_irt, lo, hi = irt.estimate(items, rows, y01, among, z)
+    p = predictions(items, F, rows, y01, prior) if p is None else p
+    est_irt, lo, hi = irt.estimate(items, rows, y01, among, z, prior=None if prior is None else prior.pair())
     mean = float(p[among].mean())
     half = max(hi - est_irt, est_irt - lo)
     return mean, max(mean - half, 0.0), min(mean + half, 1.0)

@@ -7,9 +7,10 @@ import numpy as np
 
 from tasks import operators as ops
 from tasks.coldstart.fit import Known, accuracy, by_category, fit_cold
-from tasks.coldstart import adaptive, estimate as prediction, irt
+from tasks.coldstart import adaptive, detect, estimate as prediction, irt
 from tasks.coldstart.operator import PoolPrompts, cold_operator
 from tasks.coldstart.plan import plan
+from tasks.coldstart.prior import pool_scores, scores_of
 from tasks.evaluation.data import EvalData
 from tasks.evaluation.evaluate import pool_data
 from tasks.evaluation.metrics import auc
@@ -66,8 +67,11 @@ def lift(a: float, full: float) -> float:
 
 def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("random", "stratified", "disagreement"),
               estimators=("prior", "regression", "both"), seeds: int = 1, models: list[int] | None = None,
-              spec: ops.MethodSpec = ops.DEFAULT, seed: int = 0, log=None) -> list[dict]:
-    """One row per held-out model x strategy x K x seed x estimator with: err (estimated - true accuracy), covered
+              spec: ops.MethodSpec = ops.DEFAULT, seed: int = 0, log=None, scores: dict[str, float] | None = None
+              ) -> list[dict]:
+    """One row per held-out model x strategy x K x seed x estimator (SCORES: {model: leaderboard score on the
+    benchmark} for the ability priors of the p-IRT estimators, tasks/coldstart/prior.py; the held-out model's line
+    is fitted on the others) with: err (estimated - true accuracy), covered
     (the 95 % interval holds the truth), width, cat_mae (mean over categories of |error|), auc, auc_full (its
     full-data operator, in-sample, same rows), lift, auc_cold20 / auc_full20 / lift20 (held out: its operator
     fitted on 80 % of prompts, both scored on the other 20 %), routing with the cold operator / full / without."""
@@ -88,6 +92,8 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
         two = {"default": None, "irt": None, "irt1": False, "irt2": True}
         items = {e: irt.fit_items(labels01(known.Y), two=two[e]) for e in estimators if e in IRT}
         F = prediction.features(labels01(known.Y))
+        names = [data.models[i] for i in range(len(data.models)) if i != j]
+        mine_scores = scores_of(names, data.models[j], scores or {})
         feats = np.where(np.isnan(known.Y), 2 * known.P - 1, known.Y)   # what the plans stratify on
         mine = np.flatnonzero(~np.isnan(data.Y[:, j]))
         lab = data.Y[:, j] > 0
@@ -100,7 +106,8 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
                     if strategy == adaptive.STRATEGY:   # two rounds: the second at its ability after the first
                         rows = adaptive.two_rounds(labels01(known.Y), feats, mine, k,
                                                    (data.Y[:, j] > 0).astype(np.float64), data.category,
-                                                   seed + 1000 * s + j, items.get("default") or items.get("irt"))
+                                                   seed + 1000 * s + j, items.get("default") or items.get("irt"),
+                                                   mine_scores)
                     else:
                         rows = plan(strategy, mine, k, seed=seed + 1000 * s + j, category=data.category,
                                     P=known.P, F=feats)
@@ -112,8 +119,9 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
                     for est in estimators:
                         if est in IRT:   # the prediction, its accuracy, and the operator fitted to it
                             Fe = F if est == "default" else F[:, :0]
-                            p = prediction.predictions(items[est], Fe, rows, y > 0)
-                            a, lo, hi = prediction.estimate(items[est], Fe, rows, y > 0, mine, p=p)
+                            p, prior = detect.predict_one(items[est], Fe, names, data.models[j], rows, y > 0,
+                                                          scores or {})
+                            a, lo, hi = prediction.estimate(items[est], Fe, rows, y > 0, mine, p=p, prior=prior)
                             cat = {c: float(p[np.intersect1d(mine, np.flatnonzero(data.category == c))].mean())
                                    for c in cat_truth}
                             p_op = served(prompts, spec, known.prior, len(rows), p)
@@ -178,15 +186,17 @@ def run(db, budget: int, benchmark: str | None = None, encoder: str = "all-MiniL
     plans per held-out model, with the served prediction and operator; {benchmark, models, prompts, rows:
     summarise()}."""
     from tasks.evaluation.data import benchmarks, load
+    from warehouse.coldstart import leaderboard_scores
     from warehouse.db import using
     from warehouse.operators import write_evaluation
 
     with using(db) as con:
         bench = benchmark or benchmarks(con)[0]
         data = load(con, encoder, bench)
+        scores = pool_scores(bench, leaderboard_scores(con, bench))
     if len(data.models) < 3:
         raise ValueError(f"{bench}: leave-one-model-out needs at least 3 models (has {len(data.models)})")
-    summary = summarise(coldstart(data, [budget], strategies, (estimator,), seeds=plans, seed=seed))
+    summary = summarise(coldstart(data, [budget], strategies, (estimator,), seeds=plans, seed=seed, scores=scores))
     with using(db, write=True) as con:   # computed with no connection held; written in one short transaction
         run_id = write_evaluation(con, split="coldstart", seed=seed, encoder=encoder, watermark=data.watermark,
                                   benchmark=bench, rows=stored_rows(summary, len(data.models), plans))

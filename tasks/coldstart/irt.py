@@ -61,10 +61,17 @@ def fit_items(labels: np.ndarray, two: bool | None = None, iters: int = 150, b_p
 MAX_STEP = 1.0   # the largest Newton step in ability: undamped steps diverge on steep items (measured: |theta| ~ 60)
 
 
-def ability(items: Items, rows: np.ndarray, y01: np.ndarray, iters: int = 100) -> tuple[float, float]:
-    """(theta, posterior variance) of a new model from its labels Y01 (1/0) on ROWS, the known abilities' spread as
-    the prior (a MAP fit: Newton steps of at most MAX_STEP on the concave log posterior)."""
-    mu, sd = float(items.theta.mean()), float(max(items.theta.std(), 1e-3))
+def default_prior(items: Items) -> tuple[float, float]:
+    """(mean, sd) of the ability prior with nothing known of the model: the known abilities' mean and spread."""
+    return float(items.theta.mean()), float(max(items.theta.std(), 1e-3))
+
+
+def ability(items: Items, rows: np.ndarray, y01: np.ndarray, iters: int = 100,
+            prior: tuple[float, float] | None = None) -> tuple[float, float]:
+    """(theta, posterior variance) of a new model from its labels Y01 (1/0) on ROWS under the ability prior
+    N(mean, sd^2) PRIOR (None: default_prior; tasks/coldstart/prior.py gives one from a leaderboard score), a MAP
+    fit: Newton steps of at most MAX_STEP on the concave log posterior."""
+    mu, sd = default_prior(items) if prior is None else (float(prior[0]), float(max(prior[1], 1e-3)))
     a, b = items.a[rows], items.b[rows]
     y01 = np.asarray(y01, dtype=np.float64)
     th = mu
@@ -80,13 +87,14 @@ def ability(items: Items, rows: np.ndarray, y01: np.ndarray, iters: int = 100) -
     return th, 1.0 / (float((a ** 2) @ (p * (1 - p))) + 1.0 / sd ** 2)
 
 
-def estimate(items: Items, rows: np.ndarray, y01: np.ndarray, among: np.ndarray, z: float = 1.96
-             ) -> tuple[float, float, float]:
+def estimate(items: Items, rows: np.ndarray, y01: np.ndarray, among: np.ndarray, z: float = 1.96,
+             prior: tuple[float, float] | None = None) -> tuple[float, float, float]:
     """(accuracy, lo, hi) over the prompts AMONG: observed labels where seen, p-IRT elsewhere. The interval adds the
     ability's uncertainty (delta method), the unseen prompts' Bernoulli variance and the known models' misfit
-    spread (scaled by the unseen share), so it narrows as K grows but never below what one ability can explain."""
+    spread (scaled by the unseen share), so it narrows as K grows but never below what one ability can explain.
+    PRIOR: the ability prior (ability())."""
     rows, y01, among = np.asarray(rows), np.asarray(y01, dtype=np.float64), np.asarray(among)
-    th, var_th = ability(items, rows, y01)
+    th, var_th = ability(items, rows, y01, prior=prior)
     seen = np.isin(among, rows)
     obs = dict(zip(rows.tolist(), y01.tolist()))
     un = among[~seen]

@@ -10,6 +10,7 @@ import numpy as np
 
 from tasks.coldstart import adaptive
 from tasks.coldstart.plan import STRATEGIES, plan
+from tasks.coldstart.prior import pool_scores, scores_of
 from tasks.sources import LM_EVAL_FORMATS, lm_eval
 
 DEFAULT_STRATEGY = "difficulty"   # category x quartile of the known models' success: best measured (README)
@@ -23,7 +24,7 @@ def choose(pool: dict, budget: int, seed: int, strategy: str, exclude: str | Non
            ) -> tuple[np.ndarray, int, str]:
     """(prompt rows of POOL chosen, known models used, strategy used): STRATEGY over the labels of every model but
     EXCLUDE, among the prompts EXCLUDE has not answered; where it has answered some, the default is its next round
-    (adaptive.next_round)."""
+    (adaptive.next_round, at its ability under its leaderboard prior where it has one)."""
     if strategy not in STRATEGIES + (adaptive.STRATEGY,):
         raise PlanError(f"unknown strategy {strategy!r} ({' | '.join(STRATEGIES + (adaptive.STRATEGY,))})")
     if budget < 1:
@@ -46,7 +47,10 @@ def choose(pool: dict, budget: int, seed: int, strategy: str, exclude: str | Non
     rate = np.nan_to_num(rate, nan=0.5)
     F = np.where(np.isnan(L), rate[:, None], L) if keep else rate[:, None]
     if len(seen) and strategy in (DEFAULT_STRATEGY, adaptive.STRATEGY):
-        rows, used = adaptive.next_round(L, F, seen, mine[seen], rest, budget, pool["category"], seed)
+        scores = scores_of([pool["models"][j] for j in keep], exclude,
+                           pool_scores(pool.get("benchmark", ""), pool.get("leaderboard", {})))
+        rows, used = adaptive.next_round(L, F, seen, mine[seen], rest, budget, pool["category"], seed,
+                                         scores=scores)
         return rows, len(keep), used
     rows = plan(strategy, rest, budget, seed=seed, category=pool["category"], P=F, F=F)
     return rows, len(keep), strategy

@@ -19,12 +19,16 @@ log = logging.getLogger("taskspace.refresh")
 
 
 def plan(con, encoder: str, specs: list[MethodSpec], everything: bool = False) -> dict[str, dict[str, set]]:
-    """{pool: {method: (model, pool) units whose statistics are newer than their operator}} for the pools with any
-    (EVERYTHING: every unit of every pool)."""
+    """{pool: {method: (model, pool) units whose statistics are newer than their operator, or cold-start units whose
+    leaderboard prior changed (detect.prior_changed)}} for the pools with any (EVERYTHING: every unit of every
+    pool)."""
     every = store.models_with(con, encoder)
+    stored = coldstore.read_estimates(con)
+    boards = {pool: coldstore.leaderboard_scores(con, pool) for pool in sorted({p for _, p in stored})}
+    moved = detect.prior_changed(stored, boards) & set(every)
     out: dict[str, dict[str, set]] = {}
     for s in specs:
-        stale = every if everything else store.stale_models(con, encoder, s.name, s.config())
+        stale = every if everything else set(store.stale_models(con, encoder, s.name, s.config())) | moved
         for u in stale:
             out.setdefault(u[1], {}).setdefault(s.name, set()).add(u)
     return out
@@ -148,7 +152,7 @@ def place_cold(fit, spec: MethodSpec, units: list[store.Unit], cold: list[int], 
     closed form on its prediction (PREDICTED, detect.predict) over the pool's prompts with vectors (ROWS of the
     pool's prompts, PROMPTS their vectors; tasks/coldstart/operator.py)."""
     for j in cold:
-        p = predicted["models"][units[j][0]][2]
+        p = predicted["models"][units[j][0]][2]   # (rows, labels, prediction, prior): detect.predict
         fit.operators[j] = cold_operator(spec, prompts, p[rows], fit.operators[j].n, fit.prior)
 
 

@@ -53,11 +53,13 @@ def serving(rows: list[dict], encoder: str, method: str, routers: dict | None = 
 
 
 def coldstart_of(row: dict) -> dict:
-    """{coldstart, n_evaluations[, estimated_accuracy: {estimate, lo, hi}]} of an operator row (a cold-start model
-    is marked with the number of results behind it and its estimated benchmark accuracy)."""
+    """{coldstart, n_evaluations[, estimated_accuracy: {estimate, lo, hi, prior_score}]} of an operator row (a
+    cold-start model is marked with the number of results behind it, its estimated benchmark accuracy and the
+    leaderboard score behind its ability prior, None when none)."""
     out = {"coldstart": bool(row.get("coldstart")), "n_evaluations": int(row["n"])}
     if out["coldstart"] and row.get("coldstart_estimate") is not None:
-        out["estimated_accuracy"] = {k: float(row[f"coldstart_{k}"]) for k in ("estimate", "lo", "hi")}
+        out["estimated_accuracy"] = {k: float(row[f"coldstart_{k}"]) for k in ("estimate", "lo", "hi")} | {
+            "prior_score": row.get("coldstart_prior_score")}
     return out
 
 

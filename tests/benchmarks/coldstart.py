@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tasks.coldstart.evaluate import coldstart, summarise  # noqa: E402
+from tasks.coldstart.prior import pool_scores  # noqa: E402
 from tasks.evaluation.data import load  # noqa: E402
 
 COLS = ("MAE pts [95%]", "bias", "cat MAE", "mean-only", "AUC", "AUC full", "lift", "lift20", "cover", "width",
@@ -32,16 +33,22 @@ def main() -> None:
     ap.add_argument("--estimators", default="default,irt,prior")
     ap.add_argument("--seeds", type=int, default=1)
     ap.add_argument("--models", type=int, default=0, help="hold out only the first N models (0: all)")
+    ap.add_argument("--no-leaderboard", action="store_true",
+                    help="no ability priors from the models' leaderboard scores (as without the leaderboard table)")
     a = ap.parse_args()
     from warehouse import connect
+    from warehouse.coldstart import leaderboard_scores
     with connect(a.db, read_only=True) as con:
         data = load(con, "all-MiniLM-L6-v2", a.benchmark)
+        scores = pool_scores(a.benchmark, leaderboard_scores(con, a.benchmark))
     t0 = time.perf_counter()
     models = list(range(len(data.models)))[: a.models or None]
     rows = coldstart(data, [int(k) for k in a.budgets.split(",")], a.strategies.split(","),
-                     a.estimators.split(","), seeds=a.seeds, models=models)
+                     a.estimators.split(","), seeds=a.seeds, models=models, scores={} if a.no_leaderboard else scores)
     print(f"{a.benchmark}: {len(data.models)} models, {len(data.prompts)} prompts; {len(models)} held out in turn, "
-          f"{a.seeds} seed(s), {time.perf_counter() - t0:.0f} s")
+          f"{a.seeds} seed(s), {time.perf_counter() - t0:.0f} s; leaderboard scores for {len(scores)} models"
+          f"{' (not used: --no-leaderboard)' if a.no_leaderboard else ''}"
+          f"{': ' + ', '.join(sorted(set(data.models) - set(scores))) + ' have none' if scores else ''}")
     print(f"{'estimator':10} {'strategy':12} {'K':>4} " + " ".join(f"{c:>14}" for c in COLS))
     for (est, strat, k), m in summarise(rows).items():
         cells = [f"{100 * m['mae']:.2f} [{100 * m['mae_lo']:.2f},{100 * m['mae_hi']:.2f}]", f"{100 * m['bias']:+.2f}",
@@ -50,6 +57,13 @@ def main() -> None:
                  f"{100 * m['width']:.1f}",
                  f"{m['routing_cold']:.4f}/{m['routing_full']:.4f}/{m['routing_without']:.4f}"]
         print(f"{est:10} {strat:12} {k:>4} " + " ".join(f"{c:>14}" for c in cells))
+    if scores:   # the MAE of the models with a leaderboard score (an ability prior unless --no-leaderboard) and without
+        print("MAE pts by leaderboard score (with / without):")
+        for (est, strat, k), _ in summarise(rows).items():
+            err = {w: [abs(r["err"]) for r in rows if (r["estimator"], r["strategy"], r["k"]) == (est, strat, k)
+                       and (r["model"] in scores) == w] for w in (True, False)}
+            print(f"{est:10} {strat:12} {k:>4} " + " / ".join(
+                f"{100 * sum(v) / len(v):.2f} ({len(v) // a.seeds} models)" if v else "-" for v in err.values()))
 
 
 if __name__ == "__main__":
