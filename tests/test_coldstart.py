@@ -197,3 +197,12 @@ def test_the_ability_fit_converges_on_steep_items():
 
     best = minimize_scalar(minus_log_posterior, bounds=(-10, 10), method="bounded", options={"xatol": 1e-10}).x
     assert theta == pytest.approx(best, abs=1e-6) and 0 < var < 1
+
+
+def test_a_plans_model_is_found_by_its_hub_id_or_its_file_name_spelling():
+    from tasks.coldstart.planning import pool_model
+    models = ["gpt-4", "meta-llama-3_1-8b-instruct", "mistral-7b-v0.1"]
+    assert pool_model(models, "openai/GPT-4") == "gpt-4"
+    assert pool_model(models, "meta-llama/Meta-Llama-3.1-8B-Instruct") == "meta-llama-3_1-8b-instruct"
+    assert pool_model(models, "Meta-Llama-3_1-8B-Instruct") == "meta-llama-3_1-8b-instruct"
+    assert pool_model(models, "mistralai/Mistral-7B-v0.2") is None and pool_model(models, None) is None

@@ -11,6 +11,7 @@ import numpy as np
 from tasks.coldstart import adaptive
 from tasks.coldstart.plan import STRATEGIES, plan
 from tasks.coldstart.prior import pool_scores, scores_of
+from tasks.model_links import name_key
 from tasks.sources import LM_EVAL_FORMATS, lm_eval
 
 DEFAULT_STRATEGY = "difficulty"   # category x quartile of the known models' success: best measured (README)
@@ -58,12 +59,15 @@ def choose(pool: dict, budget: int, seed: int, strategy: str, exclude: str | Non
 
 def pool_model(models: list[str], model: str | None) -> str | None:
     """The pool's model id for MODEL: itself (any case), else its name without the org ('openai/gpt-4' for a
-    model stored as 'gpt-4') when that is one model of the pool; None when it has no results there."""
+    model stored as 'gpt-4'), else the one whose name key (model_links.name_key) is its own or its repo name's
+    ('meta-llama/Meta-Llama-3.1-8B-Instruct' for 'meta-llama-3_1-8b-instruct'); None when it has no results there."""
     if not model:
         return None
     low = {m.lower(): m for m in models}
     name = model.lower()
-    return low.get(name) or low.get(name.rsplit("/", 1)[-1])
+    keys = {name_key(m): m for m in models}
+    return (low.get(name) or low.get(name.rsplit("/", 1)[-1]) or keys.get(name_key(model))
+            or keys.get(name_key(model.rsplit("/", 1)[-1])))
 
 
 def make_plan(db, benchmark: str, budget: int, *, model: str | None = None, seed: int = 0,
