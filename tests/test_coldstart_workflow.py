@@ -145,7 +145,7 @@ def test_plan_ingest_refresh_gives_a_cold_start_operator(shared_data, tmp_path):
     ev = invoke("--db", db, "evaluate", "--split", "coldstart", "--budget", "30", "--benchmark", "routerbench",
                 "--plans", "2", "--json")   # leave one model out over the 11, two plans each
     assert ev["models"] == 11 and {r["strategy"] for r in ev["rows"]} == {"difficulty", "adaptive", "random", "stratified"}
-    assert ev["plans"] == 2 and all(r["n"] == 22 and 0 <= r["mae"] < 0.2 and 0 <= r["coverage"] <= 1 and 0.5 < r["routing_cold"] <= 1
+    assert ev["plans"] == 2 and ev["leaderboard_priors"] == 0 and all(r["n"] == 22 and 0 <= r["mae"] < 0.2 and 0 <= r["coverage"] <= 1 and 0.5 < r["routing_cold"] <= 1
                for r in ev["rows"])
     with duckdb.connect(db, read_only=True) as con:   # stored like every evaluation, for SQL
         stored = dict(((m, k), v) for m, k, v in con.execute(

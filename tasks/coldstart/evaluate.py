@@ -183,8 +183,8 @@ def run(db, budget: int, benchmark: str | None = None, encoder: str = "all-MiniL
         estimator: str = prediction.ESTIMATOR, plans: int = 1) -> dict:
     """`taskspace evaluate --split coldstart`: leave-one-model-out at K = BUDGET on BENCHMARK (default the one
     with most results) for the default plan, two rounds (adaptive), random and stratified-random choice, PLANS
-    plans per held-out model, with the served prediction and operator; {benchmark, models, prompts, rows:
-    summarise()}."""
+    plans per held-out model, with the served prediction and operator (and the models' leaderboard scores for their
+    ability priors); {benchmark, models, prompts, leaderboard_priors (models with a score), rows: summarise()}."""
     from tasks.evaluation.data import benchmarks, load
     from warehouse.coldstart import leaderboard_scores
     from warehouse.db import using
@@ -202,6 +202,7 @@ def run(db, budget: int, benchmark: str | None = None, encoder: str = "all-MiniL
                                   benchmark=bench, rows=stored_rows(summary, len(data.models), plans))
     return {"run_id": run_id, "benchmark": bench, "models": len(data.models), "prompts": len(data.prompts),
             "budget": budget, "estimator": estimator, "seed": seed, "plans": plans,
+            "leaderboard_priors": sum(m in scores for m in data.models),
             "rows": [{"strategy": s, **m} for (_, s, _), m in summary.items()]}
 
 
