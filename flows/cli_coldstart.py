@@ -21,7 +21,9 @@ def plan_cmd(
     strategy: str = typer.Option("difficulty", help="difficulty (default: categories x quartiles of the known "
                                  "models' success) | stratified | random | disagreement | anchor. For a --model "
                                  "that has answered a plan already, the default is its next round: adaptive (drawn "
-                                 "by information at its ability)."),
+                                 "by information at its ability); for one with a leaderboard score on the benchmark "
+                                 "(and 20 known models), its first round is adaptive at the ability that score "
+                                 "gives."),
     out: Optional[str] = typer.Option(None, help="Write the plan's prompts here: .jsonl or .csv (ids, text, "
                                       "options, answer). Where the benchmark came from lm-eval, FILE.lm-eval-samples"
                                       ".json is written beside it for lm-eval's --samples."),
@@ -51,9 +53,12 @@ def plan_cmd(
     human = (f"plan {res['plan_id']}: {len(res['prompts'])} prompts of {benchmark} "
              f"({res['strategy']}, seed {seed}, {res['n_known_models']} known models)"
              + (f" written to {out}" if out else ""))
-    if res["strategy"] == "adaptive":
+    if res["strategy"] == "adaptive" and not res["first_round"]:
         human += f"\n(adaptive second round for {model}: drawn where its answers so far say most about it)"
     elif model:
+        if res["strategy"] == "adaptive":
+            human += (f"\n(adaptive first round for {model}: drawn where its Open LLM Leaderboard score "
+                      f"{res['leaderboard_score']:.3f} says most about it)")
         human += (f"\nonce its answers are ingested, `taskspace coldstart plan --benchmark {benchmark} --model {model} "
                   f"--budget N` plans its next round at its ability (two rounds of 30 + 70 estimate better than "
                   f"one of 100)")

@@ -57,3 +57,21 @@ def test_the_next_round_of_a_model_is_adaptive_where_a_2pl_can_be_fitted():
     assert used == "difficulty" and not np.isin(few, np.arange(0, 1200, 10)).any()
     with pytest.raises(PlanError, match="next round"):
         choose(pool, 100, 0, "adaptive")                                    # no model, no answers: no next round
+
+
+def test_a_new_model_with_a_leaderboard_score_gets_an_adaptive_first_round_at_the_ability_it_gives():
+    from tasks.coldstart.planning import choose
+    pool = _pool(irt.MIN_MODELS_2PL)
+    known = pool["models"][:-1]
+    acc = np.nanmean(pool["L"][:, :-1], axis=0)   # each known model's score: its accuracy
+    pool = {**pool, "benchmark": "mmlu-pro", "L": pool["L"][:, :-1], "models": known,
+            "leaderboard": {"MMLU-PRO": dict(zip(known, acc.tolist()))}}
+    strong, n, strategy = choose(pool, 60, 0, "difficulty", first_score=float(acc.max()))
+    weak, _, _ = choose(pool, 60, 0, "difficulty", first_score=float(acc.min()))
+    assert strategy == "adaptive" and n == irt.MIN_MODELS_2PL and len(set(strong.tolist())) == 60
+    rate = np.nanmean(pool["L"], axis=1)
+    assert rate[strong].mean() < rate.mean() - 0.1 < rate[weak].mean() - 0.2   # harder prompts for the strong one
+    plain, _, used = choose(pool, 60, 0, "difficulty")                           # no score: the default plan
+    assert used == "difficulty"
+    few = {**pool, "leaderboard": {"MMLU-PRO": dict(list(zip(known, acc.tolist()))[:5])}}
+    assert choose(few, 60, 0, "difficulty", first_score=0.5)[2] == "difficulty"  # 5 scored models: no line

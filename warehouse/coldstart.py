@@ -34,6 +34,11 @@ def leaderboard_scores(con: duckdb.DuckDBPyConnection, benchmark: str) -> dict[s
     return out
 
 
+def hub_scores(con: duckdb.DuckDBPyConnection, hub_id: str) -> dict[str, float]:
+    """{leaderboard benchmark: raw score} of HUB_ID on the Open LLM Leaderboard ({} when it has no row)."""
+    return {b: float(v) for b, v in query(con, "coldstart_hub_scores", hub_id=hub_id).fetchall()}
+
+
 def pool_vectors(con: duckdb.DuckDBPyConnection, encoder: str, benchmark: str, prompts: list[str]
                  ) -> tuple[np.ndarray, np.ndarray]:
     """(rows of PROMPTS whose canonical text has an ENCODER vector, those vectors) of pool BENCHMARK."""

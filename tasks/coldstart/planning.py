@@ -10,7 +10,7 @@ import numpy as np
 
 from tasks.coldstart import adaptive
 from tasks.coldstart.plan import STRATEGIES, plan
-from tasks.coldstart.prior import pool_scores, scores_of
+from tasks.coldstart.prior import ability_prior, pool_scores, scores_of
 from tasks.model_links import name_key
 from tasks.sources import LM_EVAL_FORMATS, lm_eval
 
@@ -21,11 +21,13 @@ class PlanError(ValueError):
     """A plan that cannot be made (unknown benchmark, no known models, bad budget)."""
 
 
-def choose(pool: dict, budget: int, seed: int, strategy: str, exclude: str | None = None
-           ) -> tuple[np.ndarray, int, str]:
+def choose(pool: dict, budget: int, seed: int, strategy: str, exclude: str | None = None,
+           first_score: float | None = None) -> tuple[np.ndarray, int, str]:
     """(prompt rows of POOL chosen, known models used, strategy used): STRATEGY over the labels of every model but
     EXCLUDE, among the prompts EXCLUDE has not answered; where it has answered some, the default is its next round
-    (adaptive.next_round, at its ability under its leaderboard prior where it has one)."""
+    (adaptive.next_round, at its ability under its leaderboard prior where it has one); where it has answered none
+    but has a leaderboard score (FIRST_SCORE, on the pool's column) and the pool a 2PL, the default is its first
+    adaptive round at the prior's ability (adaptive.first_rows)."""
     if strategy not in STRATEGIES + (adaptive.STRATEGY,):
         raise PlanError(f"unknown strategy {strategy!r} ({' | '.join(STRATEGIES + (adaptive.STRATEGY,))})")
     if budget < 1:
@@ -47,12 +49,17 @@ def choose(pool: dict, budget: int, seed: int, strategy: str, exclude: str | Non
     rate = np.nanmean(np.where(np.isnan(L), np.nan, L), axis=1) if keep else np.full(len(L), 0.5)
     rate = np.nan_to_num(rate, nan=0.5)
     F = np.where(np.isnan(L), rate[:, None], L) if keep else rate[:, None]
+    board = pool_scores(pool.get("benchmark", ""), pool.get("leaderboard", {}))
+    known_scores, own = scores_of([pool["models"][j] for j in keep], exclude, board)
     if len(seen) and strategy in (DEFAULT_STRATEGY, adaptive.STRATEGY):
-        scores = scores_of([pool["models"][j] for j in keep], exclude,
-                           pool_scores(pool.get("benchmark", ""), pool.get("leaderboard", {})))
         rows, used = adaptive.next_round(L, F, seen, mine[seen], rest, budget, pool["category"], seed,
-                                         scores=scores)
+                                         scores=(known_scores, own))
         return rows, len(keep), used
+    if strategy == DEFAULT_STRATEGY and first_score is not None:
+        items = adaptive.items_2pl(L, None)
+        prior = ability_prior(items.theta, known_scores, first_score) if items is not None else None
+        if prior is not None:
+            return adaptive.first_rows(items, prior, rest, budget, pool["category"], seed), len(keep), adaptive.STRATEGY
     rows = plan(strategy, rest, budget, seed=seed, category=pool["category"], P=F, F=F)
     return rows, len(keep), strategy
 
@@ -73,8 +80,9 @@ def pool_model(models: list[str], model: str | None) -> str | None:
 def make_plan(db, benchmark: str, budget: int, *, model: str | None = None, seed: int = 0,
               strategy: str = DEFAULT_STRATEGY) -> dict:
     """Plan BUDGET prompts of BENCHMARK for MODEL (a model id already in the pool is left out of the known ones;
-    one that has answered some prompts gets its adaptive next round), store it, and return {plan_id, strategy,
-    seed, n_known_models, prompts: [rows for the file]}."""
+    one that has answered some prompts gets its adaptive next round; a new one with a leaderboard score on the
+    benchmark its adaptive first round), store it, and return {plan_id, strategy, seed, n_known_models, first_round,
+    leaderboard_score (a first round's, None: none), prompts: [rows for the file]}."""
     from warehouse import coldstart as store
     from warehouse.db import transaction, using
 
@@ -84,7 +92,12 @@ def make_plan(db, benchmark: str, budget: int, *, model: str | None = None, seed
         raise PlanError(f"benchmark {benchmark!r} has no prompts with results (see `taskspace sql \"SELECT "
                         f"DISTINCT benchmark FROM prompts\"`)")
     exclude = pool_model(pool["models"], model)
-    rows, n_known, strategy = choose(pool, budget, seed, strategy, exclude)
+    first_score = None
+    if model and exclude is None:   # a release with no results here: its own leaderboard row, if any
+        with using(db) as con:
+            first_score = pool_scores(benchmark, {b: {model: v} for b, v in store.hub_scores(con, model).items()}
+                                      ).get(model)
+    rows, n_known, strategy = choose(pool, budget, seed, strategy, exclude, first_score)
     ids = [pool["prompts"][i] for i in rows]
     with using(db, write=True) as con, transaction(con):
         plan_id = store.write_plan(con, benchmark=benchmark, model=model, strategy=strategy, budget=budget,
@@ -92,7 +105,8 @@ def make_plan(db, benchmark: str, budget: int, *, model: str | None = None, seed
                                    n_known_models=n_known)
         prompts = store.plan_file_rows(con, plan_id, LM_EVAL_FORMATS)
     return {"plan_id": plan_id, "benchmark": benchmark, "strategy": strategy, "seed": seed, "budget": budget,
-            "n_known_models": n_known, "prompts": prompts}
+            "n_known_models": n_known, "first_round": exclude is None, "leaderboard_score": first_score,
+            "prompts": prompts}
 
 
 def write_file(prompts: list[dict], path: str | Path) -> Path:
