@@ -3,13 +3,14 @@ known models, the column that measures the pool, a better estimate where the sco
 read from a real warehouse with the real leaderboard excerpt."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from mmlu_fixture import QUESTIONS, make_zip, record
-from tasks.coldstart import detect, irt
+from tasks.coldstart import detect, estimate as prediction, irt
 from tasks.coldstart.prior import MIN_PRIOR_MODELS, ability_prior, pool_scores, same_benchmark
 from tasks.ingest import expand_sources, ingest_item
 from tasks.releases import ingest_releases
@@ -72,10 +73,14 @@ def test_a_leaderboard_score_makes_a_cold_models_estimate_better():
     got = detect.predict(pool | {"leaderboard": {"MMLU-PRO": scores}}, set(new))
     assert all(got["models"][m][3].n_models == 24 for m in new)   # the line is fitted on the known models only
     assert irt.MIN_MODELS_2PL <= 24
+    # from 150 labels a 2PL prediction averages in the ridge, but not with a leaderboard prior (p-IRT alone)
+    prior = got["models"][new[0]][3]
+    assert prediction.name(got["items"], got["F"], 200) == "blend-irt2"
+    assert prediction.name(got["items"], got["F"], 200, prior) == "irt2+leaderboard"
 
 
 def test_a_pools_leaderboard_scores_are_read_from_linked_models(con, tmp_path):
-    from warehouse.coldstart import leaderboard_scores, pool_labels
+    from warehouse.coldstart import hub_scores, leaderboard_scores, pool_labels
     for name in ("Meta-Llama-3_1-8B", "gemma-7b", "gemini-1.5-flash-002"):
         make_zip(tmp_path, name, [record(q, "A") for q in QUESTIONS])
     items, _ = expand_sources("mmlu-pro", [str(tmp_path)])
@@ -90,6 +95,15 @@ def test_a_pools_leaderboard_scores_are_read_from_linked_models(con, tmp_path):
     pool = pool_labels(con, "mmlu-pro")
     assert pool["benchmark"] == "mmlu-pro" and pool["leaderboard"] == got
     assert leaderboard_scores(con, "routerbench") == {}
+    # a release whose results arrive after the leaderboard, under its hub id: found by that name
+    answers = tmp_path / "qwen.jsonl"
+    answers.write_text("".join(json.dumps({"model": "Qwen/Qwen1.5-7B-Chat", "benchmark": "mmlu-pro", "prompt_id": str(q[0]),
+                                         "prompt": q[1], "correct": 1}) + "\n" for q in QUESTIONS[:2]))
+    items, _ = expand_sources("long", [str(answers)])
+    assert ingest_item(con, "long", items[0]).status == "ok"
+    assert leaderboard_scores(con, "mmlu-pro")["MMLU-PRO"]["qwen/qwen1.5-7b-chat"] == pytest.approx(0.2951, abs=5e-5)
+    assert hub_scores(con, "qwen/QWEN1.5-7b-chat")["MMLU-PRO"] == pytest.approx(0.2951, abs=5e-5)
+    assert hub_scores(con, "nobody/nothing") == {}
 
 
 def test_a_cold_model_is_refitted_when_its_leaderboard_prior_changes():

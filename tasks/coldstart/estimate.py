@@ -1,7 +1,7 @@
 """The one cold-start prediction: each pool prompt's P(correct) for a model with few results there. Its own label where
 it was evaluated; elsewhere p-IRT (irt.py), averaged with a model-space ridge (its labels regressed on the known
 models' labels there, its unseen prompts predicted from theirs) once it has enough labels for one: 10 on a 1PL pool,
-150 on a 2PL one. The mean over a set of prompts is its accuracy estimate there (coldstart_estimates), with p-IRT's
+150 on a 2PL one, never where its ability has a leaderboard prior (tasks/coldstart/prior.py). The mean over a set of prompts is its accuracy estimate there (coldstart_estimates), with p-IRT's
 interval; the cold-start operator is fitted to the same prediction (tasks/coldstart/operator.py). Measured (README,
 10 seeds): MMLU-Pro (22 models, 2PL) p-IRT alone 2.58 / 2.09 points at K = 100 (one plan / two rounds) against the
 mean's 2.63 / 2.24, the mean better from K = 200 (1.85 / 1.54 against 2.05 / 1.75); RouterBench (11 models, 1PL)
@@ -46,27 +46,30 @@ def model_space(F: np.ndarray, rows: np.ndarray, y01: np.ndarray, among: np.ndar
     return float(_observed(ridge_p(F, rows, y01), rows, y01)[np.asarray(among)].mean())
 
 
-def uses_ridge(items: irt.Items, F: np.ndarray, n_labels: int) -> bool:
-    """Whether the prediction averages in the ridge: some known model, and at least MIN_LABELS_RIDGE labels on a
-    1PL pool (too few known models for item slopes), MIN_LABELS_RIDGE_2PL on a 2PL one."""
-    return n_labels >= (MIN_LABELS_RIDGE_2PL if items.two else MIN_LABELS_RIDGE) and F.shape[1] > 0
+def uses_ridge(items: irt.Items, F: np.ndarray, n_labels: int, prior: Prior | None = None) -> bool:
+    """Whether the prediction averages in the ridge: no leaderboard PRIOR (with one, p-IRT alone was better at
+    every K: 1.04 against 1.48 points at K = 200, 0.90 against 1.07 at 400, README), some known model, and at least
+    MIN_LABELS_RIDGE labels on a 1PL pool (too few known models for item slopes), MIN_LABELS_RIDGE_2PL on a 2PL
+    one."""
+    return prior is None and n_labels >= (MIN_LABELS_RIDGE_2PL if items.two else MIN_LABELS_RIDGE) and F.shape[1] > 0
 
 
 def name(items: irt.Items, F: np.ndarray, n_labels: int, prior: Prior | None = None) -> str:
     """How the prediction was made: irt2 | irt1 (p-IRT alone) or blend-irt2 | blend-irt1 (averaged with the
     ridge), '+leaderboard' where the ability prior came from the model's leaderboard score (tasks/coldstart/prior.py)."""
-    return f"{'blend-' if uses_ridge(items, F, n_labels) else ''}irt{2 if items.two else 1}" + (
+    return f"{'blend-' if uses_ridge(items, F, n_labels, prior) else ''}irt{2 if items.two else 1}" + (
         "+leaderboard" if prior is not None else "")
 
 
 def predictions(items: irt.Items, F: np.ndarray, rows: np.ndarray, y01: np.ndarray, prior: Prior | None = None
                 ) -> np.ndarray:
     """Every pool prompt's P(correct) for the model that answered ROWS with Y01 (1/0): its labels there, elsewhere
-    p-IRT (its ability under PRIOR; None: the default prior) or (uses_ridge) the mean of p-IRT and ridge_p."""
+    p-IRT (its ability under PRIOR; None: the default prior), or (uses_ridge: no prior) the mean of p-IRT and
+    ridge_p."""
     rows, y01 = np.asarray(rows), np.asarray(y01, dtype=np.float64)
     theta, _ = irt.ability(items, rows, y01, prior=None if prior is None else prior.pair())
     p = sigmoid(items.a * theta + items.b)
-    if uses_ridge(items, F, len(rows)):
+    if uses_ridge(items, F, len(rows), prior):
         p = 0.5 * (p + ridge_p(F, rows, y01))
     return _observed(p, rows, y01)
 

@@ -2,8 +2,9 @@
 (irt.Items.theta) regressed on their scores, the new model's score put through the line, the residual spread as the
 prior's sd. A public score (the Open LLM Leaderboard's MMLU-PRO column, a different setup than TIGER's CoT runs)
 says where the model stands before it answers anything; its K answers then move it. Measured (README, 10 seeds,
-MMLU-Pro, two rounds of 100): 1.41 points MAE for the 19 models with a leaderboard row (1.71 over all 22, 2.09
-without priors); in a harness a prior half as wide (2.15) or twice as wide (1.99) was worse than 1.78."""
+MMLU-Pro, two rounds of 100, the first drawn at the prior's ability): 1.26 points MAE for the 19 models with a
+leaderboard row (1.58 over all 22, 2.09 without priors); in a harness a prior half as wide (2.15) or twice as wide
+(1.99) was worse than 1.78."""
 from __future__ import annotations
 
 import re
