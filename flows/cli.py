@@ -25,8 +25,8 @@ def ingest_results_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts."),
 ):
     """Ingest per-question results; unchanged inputs are skipped, bad ones fail alone."""
-    from tasks.ingest import expand_sources, ingest_items, known_revisions, record_missing, remember_revisions, \
-        totals
+    from tasks.ingest import expand_sources, ingest_items, known_revisions, link_new_models, record_missing, \
+        remember_revisions, totals
     from tasks.sources import parser_for
     from warehouse import connect
     from warehouse.db import query, using
@@ -43,8 +43,9 @@ def ingest_results_cmd(
         # inputs fetched and parsed on worker threads with no connection held, written in short batched transactions
         summaries += ingest_items(target, fmt, items, force=force, threshold=threshold)
         remember_revisions(target, fmt, items, summaries)
+        links = link_new_models(target, summaries)
         with using(target) as con:
-            out = totals(summaries)
+            out = totals(summaries) | ({"links": links} if links else {})
             out["warehouse"] = dict(zip(("models", "prompts", "results"),
                                         query(con, "warehouse_counts").fetchall()[0]))
     finally:

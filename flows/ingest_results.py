@@ -15,7 +15,7 @@ from prefect.states import Failed
 from flows.task_runners import make_task_runner
 from tasks.events import RESULTS_CHANGED, announce
 from tasks.ingest import Prepared, Writer, expand_sources, ingest_item, known_loads, known_revisions, \
-    prepare_item, record_missing, remember_revisions, surely_unchanged, totals
+    link_new_models, prepare_item, record_missing, remember_revisions, surely_unchanged, totals
 from tasks.sources import SourceItem
 from warehouse.loads import LoadSummary, utcnow
 
@@ -108,7 +108,8 @@ def ingest_results(format: ResultsFormat, sources: list[str], db: str = "taskspa
                                                                 threshold=threshold)
         summaries += [LoadSummary(**s) for s in done]
         remember_revisions(db, format, items, summaries)
-    out = totals(summaries)
+    links = link_new_models(db, summaries)
+    out = totals(summaries) | ({"links": links} if links else {})
     logger.info("ingest_results %s: %d loaded, %d skipped, %d failed, %d new rows, %d updated",
                 format, out["loaded"], out["skipped"], out["failed"], out["rows_new"], out["rows_updated"])
     out["announced"] = announce(RESULTS_CHANGED, db, out)

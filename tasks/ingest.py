@@ -286,6 +286,17 @@ def remember_revisions(db, fmt: str, items: list[SourceItem], summaries: list[Lo
     return len(done)
 
 
+def link_new_models(db, summaries: list[LoadSummary]) -> dict | None:
+    """Link the results' new model names to known hub ids (tasks/model_links.py) once any input brought new rows,
+    so a leaderboard ingested before its results still gives a cold-start model its prior; the link report, or
+    None when nothing was new."""
+    from tasks.model_links import link_models
+    if not any(s.rows_new for s in summaries):
+        return None
+    with using(db, write=True) as con:
+        return link_models(con)
+
+
 def totals(summaries: list[LoadSummary]) -> dict:
     """The counts a CLI or flow reports for a batch of loads."""
     by = lambda st: [s for s in summaries if s.status == st]  # noqa: E731

@@ -67,3 +67,16 @@ def test_ambiguous_names_stay_unlinked(con):
     # the Hub listing alone has no 'official provider' mark: two equally good candidates
     assert out["links"]["ambiguous"] == {"Qwen1.5-7B-Chat": ["Qwen/Qwen1.5-7B-Chat", "someuser/Qwen1.5-7B-Chat"]}
     assert con.execute("SELECT hub_id FROM models").fetchall() == [(None,)]
+
+
+def test_results_that_arrive_after_the_leaderboard_are_linked_at_their_ingest(tmp_path):
+    from mmlu_fixture import QUESTIONS, make_zip, record
+    from selection_warehouse import invoke
+    db = str(tmp_path / "w.duckdb")
+    invoke("--db", db, "ingest", "releases", "-f", "open-llm-leaderboard",
+           str(FIXTURES / "open_llm_leaderboard" / "leaderboard_excerpt.csv"), "--json")
+    make_zip(tmp_path / "zips", "Meta-Llama-3_1-8B", [record(q, "A") for q in QUESTIONS])
+    out = invoke("--db", db, "ingest", "results", "-f", "mmlu-pro", str(tmp_path / "zips"), "--json")
+    assert out["links"]["links"] == {"meta-llama-3_1-8b": "meta-llama/Llama-3.1-8B"}
+    again = invoke("--db", db, "ingest", "results", "-f", "mmlu-pro", str(tmp_path / "zips"), "--json")
+    assert "links" not in again   # nothing new: no link pass
