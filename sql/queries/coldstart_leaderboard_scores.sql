@@ -1,11 +1,8 @@
--- The Open LLM Leaderboard's raw scores of the models of pool $benchmark with a hub id (models.hub_id, or a name that
--- is one: results ingested as 'Qwen/Qwen2-7B-Instruct' after the leaderboard was), per leaderboard benchmark; a
--- model with several entries (precisions) gets their mean; flagged entries are left out.
-SELECT m.model_id, s.benchmark, avg(s.score_raw) AS score
+-- The Open LLM Leaderboard's raw scores (leaderboard_hub_scores) of the models of pool $benchmark with a hub id
+-- (models.hub_id, or a name that is one: results ingested as 'Qwen/Qwen2-7B-Instruct' after the leaderboard was),
+-- per leaderboard benchmark.
+SELECT m.model_id, h.benchmark, h.score
 FROM models m
-JOIN leaderboard_models l ON lower(l.hub_id) = lower(coalesce(m.hub_id, m.display_name))
-                          AND NOT coalesce(l.flagged, false)
-JOIN leaderboard_scores s ON s.eval_name = l.eval_name AND s.score_raw IS NOT NULL
+JOIN leaderboard_hub_scores h ON h.hub_key = lower(coalesce(m.hub_id, m.display_name))
 WHERE m.model_id IN (SELECT DISTINCT model_id FROM result_labels WHERE pool = $benchmark)
-GROUP BY m.model_id, s.benchmark
-ORDER BY m.model_id, s.benchmark;
+ORDER BY m.model_id, h.benchmark;

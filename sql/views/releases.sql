@@ -13,6 +13,15 @@ SELECT m.eval_name, m.hub_id, m.precision, m.model_type, m.architecture, m.param
 FROM leaderboard_models m LEFT JOIN leaderboard_scores s USING (eval_name)
 GROUP BY ALL;
 
+-- One raw score per hub id (any case) and leaderboard benchmark: the mean over its entries (precisions), flagged
+-- entries left out. What a cold-start model's leaderboard prior reads (tasks/coldstart/prior.py).
+CREATE OR REPLACE VIEW leaderboard_hub_scores AS
+SELECT lower(l.hub_id) AS hub_key, s.benchmark, avg(s.score_raw) AS score, count(*) AS entries
+FROM leaderboard_models l
+JOIN leaderboard_scores s ON s.eval_name = l.eval_name AND s.score_raw IS NOT NULL
+WHERE NOT coalesce(l.flagged, false)
+GROUP BY lower(l.hub_id), s.benchmark;
+
 CREATE OR REPLACE VIEW unlinked_models AS
 SELECT model_id, display_name, first_seen FROM models WHERE hub_id IS NULL;
 
@@ -42,3 +51,8 @@ COMMENT ON VIEW unlinked_models IS 'Result models not linked to a Hugging Face h
 COMMENT ON COLUMN unlinked_models.model_id IS 'models.model_id';
 COMMENT ON COLUMN unlinked_models.display_name IS 'models.display_name';
 COMMENT ON COLUMN unlinked_models.first_seen IS 'When first ingested (UTC)';
+COMMENT ON VIEW leaderboard_hub_scores IS 'Open LLM Leaderboard raw score per hub id and benchmark: the mean over its unflagged entries';
+COMMENT ON COLUMN leaderboard_hub_scores.hub_key IS 'Hub repo id, lower case';
+COMMENT ON COLUMN leaderboard_hub_scores.benchmark IS 'leaderboard_scores.benchmark: IFEval | BBH | MATH Lvl 5 | GPQA | MUSR | MMLU-PRO';
+COMMENT ON COLUMN leaderboard_hub_scores.score IS 'Mean raw score over its entries, fraction in [0, 1]';
+COMMENT ON COLUMN leaderboard_hub_scores.entries IS 'Unflagged entries (precisions) averaged (count)';
