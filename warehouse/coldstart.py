@@ -22,8 +22,9 @@ def pool_labels(con: duckdb.DuckDBPyConnection, benchmark: str) -> dict:
     if len(lab["model_id"]):
         L[[pidx[p] for p in lab["prompt_id"].tolist()], [midx[m] for m in lab["model_id"].tolist()]] = \
             lab["correct"].astype(np.float64)
-    return {"benchmark": benchmark, "models": models, "prompts": prompts, "category": np.asarray(pr["category"].tolist(), dtype=object),
-            "L": L, "leaderboard": leaderboard_scores(con, benchmark)}
+    return {"benchmark": benchmark, "models": models, "prompts": prompts,
+            "category": np.asarray(pr["category"].tolist(), dtype=object), "L": L,
+            "leaderboard": leaderboard_scores(con, benchmark)}
 
 
 def leaderboard_scores(con: duckdb.DuckDBPyConnection, benchmark: str) -> dict[str, dict[str, float]]:

@@ -1,6 +1,6 @@
 -- The current operator of every (model, pool) for $encoder and $method, with the model's cost line in that pool
--- where costs are measured, and for a cold-start operator its estimated benchmark accuracy and interval and the leaderboard score behind its
--- ability prior.
+-- where costs are measured, and for a cold-start operator its estimated benchmark accuracy and interval and the
+-- leaderboard score behind its ability prior.
 SELECT o.model_id, o.pool, o.version, o.lam, o.eps, o.lam_source, o.centred, o.intercept, o.vector, o.calib_a,
        o.calib_b, o.base_rate, o.n, o.signature, o.watermark,
        o.pool AS benchmark, m.n_results, m.observed_accuracy, m.n_cost, m.mean_cost_usd, m.min_cost_usd,

@@ -25,13 +25,15 @@ def prior_changed(stored: dict[tuple[str, str], dict], leaderboard: dict[str, di
     leaderboard scores}, warehouse.coldstart.leaderboard_scores); a score that arrived, moved or went, or a changed
     number of known models with one."""
     out = set()
-    for (model, pool), row in stored.items():
-        scores = pool_scores(pool, leaderboard.get(pool, {}))
+    for pool in {p for _, p in stored}:
         cold = {m for m, p in stored if p == pool}
+        scores = pool_scores(pool, leaderboard.get(pool, {}))
         known = np.array([v for m, v in scores.items() if m not in cold], dtype=np.float64)
-        want = (scores[model], len(known)) if usable(known, scores.get(model)) else (None, None)
-        if want != (row.get("prior_score"), row.get("prior_models")):
-            out.add((model, pool))
+        for model in cold:
+            want = (scores[model], len(known)) if usable(known, scores.get(model)) else (None, None)
+            row = stored[(model, pool)]
+            if want != (row.get("prior_score"), row.get("prior_models")):
+                out.add((model, pool))
     return out
 
 

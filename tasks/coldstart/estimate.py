@@ -1,11 +1,12 @@
 """The one cold-start prediction: each pool prompt's P(correct) for a model with few results there. Its own label where
 it was evaluated; elsewhere p-IRT (irt.py), averaged with a model-space ridge (its labels regressed on the known
 models' labels there, its unseen prompts predicted from theirs) once it has enough labels for one: 10 on a 1PL pool,
-150 on a 2PL one, never where its ability has a leaderboard prior (tasks/coldstart/prior.py). The mean over a set of prompts is its accuracy estimate there (coldstart_estimates), with p-IRT's
-interval; the cold-start operator is fitted to the same prediction (tasks/coldstart/operator.py). Measured (README,
-10 seeds): MMLU-Pro (22 models, 2PL) p-IRT alone 2.58 / 2.09 points at K = 100 (one plan / two rounds) against the
-mean's 2.63 / 2.24, the mean better from K = 200 (1.85 / 1.54 against 2.05 / 1.75); RouterBench (11 models, 1PL)
-the mean 2.90 against p-IRT alone 3.28 at K = 100."""
+150 on a 2PL one, never where its ability has a leaderboard prior (tasks/coldstart/prior.py). The mean over a set of
+prompts is its accuracy estimate there (coldstart_estimates), with p-IRT's interval; the cold-start operator is
+fitted to the same prediction (tasks/coldstart/operator.py). Measured (README, 10 seeds): MMLU-Pro (22 models, 2PL)
+p-IRT alone 2.58 / 2.09 points at K = 100 (one plan / two rounds) against the mean's 2.63 / 2.24, the mean better
+from K = 200 (1.85 / 1.54 against 2.05 / 1.75); RouterBench (11 models, 1PL) the mean 2.90 against p-IRT alone 3.28
+at K = 100."""
 from __future__ import annotations
 
 import numpy as np
@@ -56,7 +57,8 @@ def uses_ridge(items: irt.Items, F: np.ndarray, n_labels: int, prior: Prior | No
 
 def name(items: irt.Items, F: np.ndarray, n_labels: int, prior: Prior | None = None) -> str:
     """How the prediction was made: irt2 | irt1 (p-IRT alone) or blend-irt2 | blend-irt1 (averaged with the
-    ridge), '+leaderboard' where the ability prior came from the model's leaderboard score (tasks/coldstart/prior.py)."""
+    ridge), '+leaderboard' where the ability prior came from the model's leaderboard score
+    (tasks/coldstart/prior.py)."""
     return f"{'blend-' if uses_ridge(items, F, n_labels, prior) else ''}irt{2 if items.two else 1}" + (
         "+leaderboard" if prior is not None else "")
 
