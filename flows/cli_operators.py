@@ -124,7 +124,8 @@ def _evaluate_coldstart(budget: int, benchmark: str | None, encoder: str, seed: 
         raise typer.Exit(2)
     lines = [f"{out['benchmark']}, coldstart split: {out['models']} models each held out in turn, K = {budget} "
              f"planned prompts of {out['prompts']}, estimator {out['estimator']}, seed {seed}, "
-             f"{plans} plan(s) per model, {out['leaderboard_priors']} with a leaderboard ability prior",
+             f"{plans} plan(s) per model, {out['leaderboard_priors']} with a leaderboard ability prior, "
+             f"{out['answer_flags']} with answer flags (the answer-rate part)",
              f"{'plan':12} {'MAE pts':>8} {'95% CI':>13} {'cat MAE':>8} {'cover':>6} {'AUC lift':>9} "
              f"{'lift20':>7} {'routing cold/full/without':>26}"]
     lines += [f"{r['strategy']:12} {100 * r['mae']:8.2f} [{100 * r['mae_lo']:5.2f},{100 * r['mae_hi']:5.2f}] "

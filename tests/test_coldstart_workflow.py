@@ -145,7 +145,8 @@ def test_plan_ingest_refresh_gives_a_cold_start_operator(shared_data, tmp_path):
     ev = invoke("--db", db, "evaluate", "--split", "coldstart", "--budget", "30", "--benchmark", "routerbench",
                 "--plans", "2", "--json")   # leave one model out over the 11, two plans each
     assert ev["models"] == 11 and {r["strategy"] for r in ev["rows"]} == {"difficulty", "adaptive", "random", "stratified"}
-    assert ev["plans"] == 2 and ev["leaderboard_priors"] == 0 and all(r["n"] == 22 and 0 <= r["mae"] < 0.2 and 0 <= r["coverage"] <= 1 and 0.5 < r["routing_cold"] <= 1
+    assert ev["plans"] == 2 and ev["leaderboard_priors"] == 0 and ev["answer_flags"] == 0   # RouterBench: none
+    assert all(r["n"] == 22 and 0 <= r["mae"] < 0.2 and 0 <= r["coverage"] <= 1 and 0.5 < r["routing_cold"] <= 1
                for r in ev["rows"])
     with duckdb.connect(db, read_only=True) as con:   # stored like every evaluation, for SQL
         stored = dict(((m, k), v) for m, k, v in con.execute(
@@ -189,9 +190,9 @@ def served_is_evaluated(db: str) -> None:
 
 
 def upgraded_cold_operators_are_refitted(db: str) -> None:
-    """A warehouse upgraded across migration 023 or 024 (cold-start operators fitted before it) refits its
+    """A warehouse upgraded across migration 023, 024 or 025 (cold-start operators fitted before it) refits its
     cold-start operators at the next refresh, and nothing else."""
-    for version in (23, 24):
+    for version in (23, 24, 25):
         with duckdb.connect(db) as con:   # as if this warehouse had been written before VERSION
             con.execute("DELETE FROM schema_version WHERE version = ?", [version])
             before = con.execute("SELECT max(version) FROM operators").fetchall()[0][0]

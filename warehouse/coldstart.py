@@ -11,20 +11,36 @@ from warehouse.selection import run_script
 
 
 def pool_labels(con: duckdb.DuckDBPyConnection, benchmark: str) -> dict:
-    """{benchmark, models, prompts, category (per prompt), L (prompts x models: 1/0, NaN = no result), leaderboard
+    """{benchmark, models, prompts, category (per prompt), L (prompts x models: 1/0, NaN = no result), A (the same:
+    1 = an answer was extracted, 0 = none, NaN = no result or the format does not say), leaderboard
     (leaderboard_scores)} of one pool."""
     pr = query(con, "coldstart_pool_prompts", benchmark=benchmark).fetchnumpy()
     lab = query(con, "coldstart_pool_labels", benchmark=benchmark).fetchnumpy()
     prompts = pr["prompt_id"].tolist()
     models = sorted(set(lab["model_id"].tolist()))
     pidx, midx = {p: i for i, p in enumerate(prompts)}, {m: j for j, m in enumerate(models)}
-    L = np.full((len(prompts), len(models)), np.nan)
+    L, A = np.full((len(prompts), len(models)), np.nan), np.full((len(prompts), len(models)), np.nan)
     if len(lab["model_id"]):
-        L[[pidx[p] for p in lab["prompt_id"].tolist()], [midx[m] for m in lab["model_id"].tolist()]] = \
-            lab["correct"].astype(np.float64)
+        at = ([pidx[p] for p in lab["prompt_id"].tolist()], [midx[m] for m in lab["model_id"].tolist()])
+        L[at] = lab["correct"].astype(np.float64)
+        A[at] = np.array([np.nan if a is None else float(a) for a in lab["answered"].tolist()])
     return {"benchmark": benchmark, "models": models, "prompts": prompts,
-            "category": np.asarray(pr["category"].tolist(), dtype=object), "L": L,
+            "category": np.asarray(pr["category"].tolist(), dtype=object), "L": L, "A": A,
             "leaderboard": leaderboard_scores(con, benchmark)}
+
+
+def answered_flags(con: duckdb.DuckDBPyConnection, benchmark: str, prompts: list[str], models: list[str]
+                   ) -> np.ndarray:
+    """PROMPTS x MODELS of pool BENCHMARK (in those orders): 1 = an answer was extracted, 0 = none, NaN = no result
+    or the format does not say (pool_labels' A)."""
+    pool = pool_labels(con, benchmark)
+    pi, mi = {p: i for i, p in enumerate(pool["prompts"])}, {m: j for j, m in enumerate(pool["models"])}
+    out = np.full((len(prompts), len(models)), np.nan)
+    r = np.array([i for i, p in enumerate(prompts) if p in pi], dtype=np.int64)
+    c = np.array([j for j, m in enumerate(models) if m in mi], dtype=np.int64)
+    if len(r) and len(c):
+        out[np.ix_(r, c)] = pool["A"][np.ix_([pi[prompts[i]] for i in r], [mi[models[j]] for j in c])]
+    return out
 
 
 def leaderboard_scores(con: duckdb.DuckDBPyConnection, benchmark: str) -> dict[str, dict[str, float]]:

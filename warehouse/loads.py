@@ -15,7 +15,8 @@ from warehouse.keys import with_keys
 
 # A load's result rows (stage) and its distinct prompt versions with their texts (stage_prompts): the texts are
 # staged once per version, not once per result.
-STAGE_COLUMNS = ["model", "model_id", "prompt_id", "version_id", "correct", "score", "cost_usd", "metric", "pred"]
+STAGE_COLUMNS = ["model", "model_id", "prompt_id", "version_id", "correct", "score", "cost_usd", "metric", "pred",
+                 "answered"]
 PROMPT_COLUMNS = ["prompt_id", "version_id", "benchmark", "item_id", "text", "text_hash", "options", "answer",
                   "category", "src"]
 

@@ -5,7 +5,7 @@
 -- created before the views that read it.
 CREATE OR REPLACE VIEW result_labels AS
 SELECT r.model_id, r.prompt_id, p.benchmark AS pool, p.category, r.version_id, r.correct,
-       (CASE WHEN r.correct THEN 1 ELSE -1 END)::TINYINT AS y, r.score, r.cost_usd, r.source, r.load_id,
+       (CASE WHEN r.correct THEN 1 ELSE -1 END)::TINYINT AS y, r.answered, r.score, r.cost_usd, r.source, r.load_id,
        r.updated_at, count(*) OVER (PARTITION BY r.model_id, r.prompt_id) AS n_sources
 FROM results r
 JOIN prompts p USING (prompt_id)
@@ -21,6 +21,7 @@ COMMENT ON COLUMN result_labels.category IS 'prompts.category';
 COMMENT ON COLUMN result_labels.version_id IS 'prompt_versions.version_id the model saw';
 COMMENT ON COLUMN result_labels.correct IS 'The label: true = graded correct';
 COMMENT ON COLUMN result_labels.y IS 'The label as +1 (correct) / -1 (wrong), TINYINT';
+COMMENT ON COLUMN result_labels.answered IS 'results.answered: an answer was extracted from the output (false: none, graded wrong; NULL: the format does not say)';
 COMMENT ON COLUMN result_labels.score IS 'Raw per-sample score in [0, 1] (NULL: label only)';
 COMMENT ON COLUMN result_labels.cost_usd IS 'Measured cost of the answer in USD (NULL: not measured)';
 COMMENT ON COLUMN result_labels.source IS 'results.source of the winning row (<format>:<input name>)';

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tasks.coldstart import estimate as prediction, irt
+from tasks.coldstart import answered, estimate as prediction, irt
 from tasks.coldstart.prior import Prior, ability_prior, pool_scores, scores_of, usable
 
 COLDSTART_SHARE = 0.25   # a model whose results cover fewer than this share of the pool's prompts is cold-start
@@ -38,29 +38,34 @@ def prior_changed(stored: dict[tuple[str, str], dict], leaderboard: dict[str, di
 
 
 def predict(pool: dict, cold: set[str]) -> dict:
-    """{items, F, n_known, models: {model: (rows, y01, p, prior)}}: the items and model-space features of POOL's
-    known models (warehouse.coldstart.pool_labels) and each COLD model's labelled rows, labels, prediction p on
-    every prompt of the pool and ability prior (from its leaderboard score on the pool's benchmark; None: none)."""
+    """{items, F, parts, n_known, models: {model: (rows, y01, p, prior, answered01)}}: the items, answer-rate parts
+    (answered.fit_parts; None where the results do not say) and model-space features of POOL's known models
+    (warehouse.coldstart.pool_labels) and each COLD model's labelled rows, labels, prediction p on every prompt of
+    the pool, ability prior (from its leaderboard score on the pool's benchmark; None: none) and answer flags."""
     known = [j for j, m in enumerate(pool["models"]) if m not in cold]
     items = irt.fit_items(pool["L"][:, known])   # 2PL with >= irt.MIN_MODELS_2PL known models, else 1PL
+    flags = pool.get("A", np.full_like(pool["L"], np.nan))
+    parts = answered.fit_parts(pool["L"][:, known], flags[:, known])
     F = prediction.features(pool["L"][:, known])
     scores = pool_scores(pool.get("benchmark", ""), pool.get("leaderboard", {}))
     out = {}
     for m in sorted(cold):
-        col = pool["L"][:, pool["models"].index(m)]
-        rows = np.flatnonzero(~np.isnan(col))
-        out[m] = (rows, col[rows], *predict_one(items, F, [pool["models"][j] for j in known], m, rows, col[rows],
-                                                scores))
-    return {"items": items, "F": F, "n_known": len(known), "models": out}
+        j = pool["models"].index(m)
+        rows = np.flatnonzero(~np.isnan(pool["L"][:, j]))
+        y, a = pool["L"][rows, j], flags[rows, j]
+        out[m] = (rows, y, *predict_one(items, F, [pool["models"][i] for i in known], m, rows, y, scores, parts, a),
+                  a)
+    return {"items": items, "F": F, "parts": parts, "n_known": len(known), "models": out}
 
 
 def predict_one(items: irt.Items, F: np.ndarray, known: list[str], model: str, rows: np.ndarray, y01: np.ndarray,
-                scores: dict[str, float]) -> tuple[np.ndarray, Prior | None]:
-    """(prediction on every prompt, ability prior) of MODEL, which answered ROWS with Y01, among the KNOWN models
-    (ITEMS and F fitted on them, in order) with leaderboard SCORES ({model: score}: prior.pool_scores): what refresh
-    serves and `evaluate --split coldstart` scores."""
+                scores: dict[str, float], parts: answered.Parts | None = None, answered01: np.ndarray | None = None
+                ) -> tuple[np.ndarray, Prior | None]:
+    """(prediction on every prompt, ability prior) of MODEL, which answered ROWS with Y01 (answer flags
+    ANSWERED01), among the KNOWN models (ITEMS, PARTS and F fitted on them, in order) with leaderboard SCORES
+    ({model: score}: prior.pool_scores): what refresh serves and `evaluate --split coldstart` scores."""
     prior = ability_prior(items.theta, *scores_of(known, model, scores))
-    return prediction.predictions(items, F, rows, y01, prior), prior
+    return prediction.predictions(items, F, rows, y01, prior, parts, answered01), prior
 
 
 def estimates(pool: dict, cold: set[str], watermark: int, predicted: dict | None = None) -> list[dict]:
@@ -73,8 +78,8 @@ def estimates(pool: dict, cold: set[str], watermark: int, predicted: dict | None
     everything = np.arange(len(pool["prompts"]))
     groups = [("*", everything)] + [(c, np.flatnonzero(cats == c)) for c in sorted(set(cats.tolist()))]
     out = []
-    for m, (rows, y, p, prior) in sorted(got["models"].items()):
-        how = prediction.name(got["items"], got["F"], len(rows), prior)
+    for m, (rows, y, p, prior, flags) in sorted(got["models"].items()):
+        how = prediction.name(got["items"], got["F"], len(rows), prior, answered.usable(got.get("parts"), flags))
         for name, among in groups:
             est, lo, hi = prediction.estimate(got["items"], got["F"], rows, y, among, p=p, prior=prior)
             mine = np.isin(rows, among)

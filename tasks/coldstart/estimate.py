@@ -3,7 +3,8 @@ it was evaluated; elsewhere p-IRT (irt.py), averaged with a model-space ridge (i
 models' labels there, its unseen prompts predicted from theirs) once it has enough labels for one: 10 on a 1PL pool,
 150 on a 2PL one, never where its ability has a leaderboard prior (tasks/coldstart/prior.py). The mean over a set of
 prompts is its accuracy estimate there (coldstart_estimates), with p-IRT's interval; the cold-start operator is
-fitted to the same prediction (tasks/coldstart/operator.py). Measured (README, 10 seeds): MMLU-Pro (22 models, 2PL)
+fitted to the same prediction (tasks/coldstart/operator.py). Where the pool's results say whether an answer was
+extracted, p-IRT is the mean of the one ability on every label and the answer-rate model (tasks/coldstart/answered.py). Measured (README, 10 seeds): MMLU-Pro (22 models, 2PL)
 p-IRT alone 2.58 / 2.09 points at K = 100 (one plan / two rounds) against the mean's 2.63 / 2.24, the mean better
 from K = 200 (1.85 / 1.54 against 2.05 / 1.75); RouterBench (11 models, 1PL) the mean 2.90 against p-IRT alone 3.28
 at K = 100."""
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tasks.coldstart import irt
+from tasks.coldstart import answered, irt
 from tasks.coldstart.fit import ridge
 from tasks.coldstart.prior import Prior
 from tasks.operators.math import sigmoid
@@ -55,22 +56,27 @@ def uses_ridge(items: irt.Items, F: np.ndarray, n_labels: int, prior: Prior | No
     return prior is None and n_labels >= (MIN_LABELS_RIDGE_2PL if items.two else MIN_LABELS_RIDGE) and F.shape[1] > 0
 
 
-def name(items: irt.Items, F: np.ndarray, n_labels: int, prior: Prior | None = None) -> str:
+def name(items: irt.Items, F: np.ndarray, n_labels: int, prior: Prior | None = None, with_rate: bool = False
+         ) -> str:
     """How the prediction was made: irt2 | irt1 (p-IRT alone) or blend-irt2 | blend-irt1 (averaged with the
     ridge), '+leaderboard' where the ability prior came from the model's leaderboard score
-    (tasks/coldstart/prior.py)."""
+    (tasks/coldstart/prior.py), '+answered' where p-IRT averaged in the answer-rate model (WITH_RATE,
+    tasks/coldstart/answered.py)."""
     return f"{'blend-' if uses_ridge(items, F, n_labels, prior) else ''}irt{2 if items.two else 1}" + (
-        "+leaderboard" if prior is not None else "")
+        "+leaderboard" if prior is not None else "") + ("+answered" if with_rate else "")
 
 
-def predictions(items: irt.Items, F: np.ndarray, rows: np.ndarray, y01: np.ndarray, prior: Prior | None = None
-                ) -> np.ndarray:
+def predictions(items: irt.Items, F: np.ndarray, rows: np.ndarray, y01: np.ndarray, prior: Prior | None = None,
+                parts: answered.Parts | None = None, answered01: np.ndarray | None = None) -> np.ndarray:
     """Every pool prompt's P(correct) for the model that answered ROWS with Y01 (1/0): its labels there, elsewhere
-    p-IRT (its ability under PRIOR; None: the default prior), or (uses_ridge: no prior) the mean of p-IRT and
+    p-IRT (its ability under PRIOR; None: the default prior; averaged with the answer-rate model PARTS where its
+    flags ANSWERED01 on ROWS are all known, answered.usable), or (uses_ridge: no prior) the mean of p-IRT and
     ridge_p."""
     rows, y01 = np.asarray(rows), np.asarray(y01, dtype=np.float64)
     theta, _ = irt.ability(items, rows, y01, prior=None if prior is None else prior.pair())
     p = sigmoid(items.a * theta + items.b)
+    if answered.usable(parts, answered01):
+        p = 0.5 * (p + answered.predict(parts, rows, y01, answered01, prior))
     if uses_ridge(items, F, len(rows), prior):
         p = 0.5 * (p + ridge_p(F, rows, y01))
     return _observed(p, rows, y01)

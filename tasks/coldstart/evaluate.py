@@ -7,7 +7,7 @@ import numpy as np
 
 from tasks import operators as ops
 from tasks.coldstart.fit import Known, accuracy, by_category, fit_cold
-from tasks.coldstart import adaptive, detect, estimate as prediction, irt
+from tasks.coldstart import adaptive, answered as rate, detect, estimate as prediction, irt
 from tasks.coldstart.operator import PoolPrompts, cold_operator
 from tasks.coldstart.plan import plan
 from tasks.coldstart.prior import pool_scores, scores_of
@@ -67,12 +67,13 @@ def lift(a: float, full: float) -> float:
 
 def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("random", "stratified", "disagreement"),
               estimators=("prior", "regression", "both"), seeds: int = 1, models: list[int] | None = None,
-              spec: ops.MethodSpec = ops.DEFAULT, seed: int = 0, log=None, scores: dict[str, float] | None = None
-              ) -> list[dict]:
+              spec: ops.MethodSpec = ops.DEFAULT, seed: int = 0, log=None, scores: dict[str, float] | None = None,
+              answered: np.ndarray | None = None) -> list[dict]:
     """One row per held-out model x strategy x K x seed x estimator (SCORES: {model: leaderboard score on the
     benchmark} for the ability priors of the p-IRT estimators, tasks/coldstart/prior.py; the held-out model's line
-    is fitted on the others) with: err (estimated - true accuracy), covered
-    (the 95 % interval holds the truth), width, cat_mae (mean over categories of |error|), auc, auc_full (its
+    is fitted on the others; ANSWERED: prompts x models, 1 = an answer was extracted, 0 = none, NaN = not said, for
+    the served prediction's answer-rate part, tasks/coldstart/answered.py) with: err (estimated - true accuracy),
+    covered (the 95 % interval holds the truth), width, cat_mae (mean over categories of |error|), auc, auc_full (its
     full-data operator, in-sample, same rows), lift, auc_cold20 / auc_full20 / lift20 (held out: its operator
     fitted on 80 % of prompts, both scored on the other 20 %), routing with the cold operator / full / without."""
     n = len(data.prompts)
@@ -93,6 +94,8 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
         items = {e: irt.fit_items(labels01(known.Y), two=two[e]) for e in estimators if e in IRT}
         F = prediction.features(labels01(known.Y))
         names = [data.models[i] for i in range(len(data.models)) if i != j]
+        flags = np.full_like(data.Y, np.nan) if answered is None else answered
+        parts = rate.fit_parts(labels01(known.Y), np.delete(flags, j, axis=1))
         mine_scores = scores_of(names, data.models[j], scores or {})
         feats = np.where(np.isnan(known.Y), 2 * known.P - 1, known.Y)   # what the plans stratify on
         mine = np.flatnonzero(~np.isnan(data.Y[:, j]))
@@ -120,7 +123,8 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
                         if est in IRT:   # the prediction, its accuracy, and the operator fitted to it
                             Fe = F if est == "default" else F[:, :0]
                             p, prior = detect.predict_one(items[est], Fe, names, data.models[j], rows, y > 0,
-                                                          scores or {})
+                                                          scores or {}, parts if est == "default" else None,
+                                                          flags[rows, j])
                             a, lo, hi = prediction.estimate(items[est], Fe, rows, y > 0, mine, p=p, prior=prior)
                             cat = {c: float(p[np.intersect1d(mine, np.flatnonzero(data.category == c))].mean())
                                    for c in cat_truth}
@@ -184,9 +188,10 @@ def run(db, budget: int, benchmark: str | None = None, encoder: str = "all-MiniL
     """`taskspace evaluate --split coldstart`: leave-one-model-out at K = BUDGET on BENCHMARK (default the one
     with most results) for the default plan, two rounds (adaptive), random and stratified-random choice, PLANS
     plans per held-out model, with the served prediction and operator (and the models' leaderboard scores for their
-    ability priors); {benchmark, models, prompts, leaderboard_priors (models with a score), rows: summarise()}."""
+    ability priors, their answer flags for the answer-rate part); {benchmark, models, prompts, leaderboard_priors
+    (models with a score), answer_flags (models flagged on every label), rows: summarise()}."""
     from tasks.evaluation.data import benchmarks, load
-    from warehouse.coldstart import leaderboard_scores
+    from warehouse.coldstart import answered_flags, leaderboard_scores
     from warehouse.db import using
     from warehouse.operators import write_evaluation
 
@@ -194,15 +199,18 @@ def run(db, budget: int, benchmark: str | None = None, encoder: str = "all-MiniL
         bench = benchmark or benchmarks(con)[0]
         data = load(con, encoder, bench)
         scores = pool_scores(bench, leaderboard_scores(con, bench))
+        flags = answered_flags(con, bench, data.prompts, data.models)
     if len(data.models) < 3:
         raise ValueError(f"{bench}: leave-one-model-out needs at least 3 models (has {len(data.models)})")
-    summary = summarise(coldstart(data, [budget], strategies, (estimator,), seeds=plans, seed=seed, scores=scores))
+    summary = summarise(coldstart(data, [budget], strategies, (estimator,), seeds=plans, seed=seed, scores=scores,
+                                  answered=flags))
     with using(db, write=True) as con:   # computed with no connection held; written in one short transaction
         run_id = write_evaluation(con, split="coldstart", seed=seed, encoder=encoder, watermark=data.watermark,
                                   benchmark=bench, rows=stored_rows(summary, len(data.models), plans))
     return {"run_id": run_id, "benchmark": bench, "models": len(data.models), "prompts": len(data.prompts),
             "budget": budget, "estimator": estimator, "seed": seed, "plans": plans,
             "leaderboard_priors": sum(m in scores for m in data.models),
+            "answer_flags": int((~(np.isnan(flags) & ~np.isnan(data.Y))).all(axis=0).sum()),
             "rows": [{"strategy": s, **m} for (_, s, _), m in summary.items()]}
 
 

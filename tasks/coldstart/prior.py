@@ -21,15 +21,22 @@ _LEADERBOARD_TASK = re.compile(r"^leaderboard-")   # lm-eval's Open LLM Leaderbo
 
 @dataclass(frozen=True)
 class Prior:
-    """N(mean, sd^2) on the ability, from the model's SCORE and a line fitted on N_MODELS known models' scores."""
+    """N(mean, sd^2) on the ability, from the model's SCORE and a line fitted on N_MODELS known models' scores
+    (KNOWN: every known model's score in the items' order, NaN = none)."""
     mean: float
     sd: float
     score: float
     n_models: int
+    known: tuple[float, ...] = ()
 
     def pair(self) -> tuple[float, float]:
         """(mean, sd), as irt.ability takes it."""
         return self.mean, self.sd
+
+    def on(self, theta: np.ndarray, models: np.ndarray) -> "Prior | None":
+        """The same score's prior on another item model's abilities THETA of the known MODELS (their positions in
+        KNOWN): the line refitted on them (None where too few of them have a score)."""
+        return ability_prior(theta, np.asarray(self.known, dtype=np.float64)[np.asarray(models)], self.score)
 
 
 def same_benchmark(pool: str, leaderboard_benchmark: str) -> bool:
@@ -59,7 +66,8 @@ def ability_prior(theta: np.ndarray, known_scores: np.ndarray, score: float | No
     c1, c0 = np.polyfit(x, t, 1)
     resid = t - (c0 + c1 * x)
     sd = float(np.sqrt(resid @ resid / (len(x) - 2)))
-    return Prior(float(c0 + c1 * score), max(min(sd, float(theta.std())), 1e-3), float(score), int(len(x)))
+    return Prior(float(c0 + c1 * score), max(min(sd, float(theta.std())), 1e-3), float(score), int(len(x)),
+                 tuple(known_scores.tolist()))
 
 
 def pool_scores(pool: str, leaderboard: dict[str, dict[str, float]]) -> dict[str, float]:

@@ -22,6 +22,7 @@ CANONICAL_SCHEMA: dict[str, pl.DataType] = {
     "cost_usd": pl.Float64,
     "metric": pl.Utf8,
     "pred": pl.Utf8,
+    "answered": pl.Boolean,   # an answer was extracted from the output (NULL: the format does not say)
 }
 
 

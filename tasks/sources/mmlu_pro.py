@@ -73,7 +73,7 @@ def _row(rec, model: str) -> dict:
         "model": model, "benchmark": BENCHMARK, "item_id": qid, "text": question, "options": options,
         "answer": answer, "category": values.optional_text(rec["category"], "category"),
         "src": values.optional_text(rec.get("src"), "src"),
-        "correct": pred is not None and pred == answer, "pred": pred,
+        "correct": pred is not None and pred == answer, "pred": pred, "answered": pred is not None,
     }
 
 
@@ -115,7 +115,8 @@ def parse_subjects(blobs: dict[str, bytes], uri: str) -> Parsed:
 
 
 def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
-    """Canonical rows from one MMLU-Pro zip or subject folder: correct = (pred == answer), a null pred is wrong."""
+    """Canonical rows from one MMLU-Pro zip or subject folder: correct = (pred == answer), a null pred is wrong
+    (answered false: no answer was extracted)."""
     if blobs and all(SUBJECT_RE.search(n) for n in blobs):
         return parse_subjects(blobs, uri)
     if len(blobs) != 1:

@@ -35,19 +35,24 @@ def main() -> None:
     ap.add_argument("--models", type=int, default=0, help="hold out only the first N models (0: all)")
     ap.add_argument("--no-leaderboard", action="store_true",
                     help="no ability priors from the models' leaderboard scores (as without the leaderboard table)")
+    ap.add_argument("--no-answer-rate", action="store_true",
+                    help="no answer-rate part (as where the results do not say whether an answer was extracted)")
     a = ap.parse_args()
     from warehouse import connect
-    from warehouse.coldstart import leaderboard_scores
+    from warehouse.coldstart import answered_flags, leaderboard_scores
     with connect(a.db, read_only=True) as con:
         data = load(con, "all-MiniLM-L6-v2", a.benchmark)
         scores = pool_scores(a.benchmark, leaderboard_scores(con, a.benchmark))
+        flags = None if a.no_answer_rate else answered_flags(con, a.benchmark, data.prompts, data.models)
     t0 = time.perf_counter()
     models = list(range(len(data.models)))[: a.models or None]
     rows = coldstart(data, [int(k) for k in a.budgets.split(",")], a.strategies.split(","),
-                     a.estimators.split(","), seeds=a.seeds, models=models, scores={} if a.no_leaderboard else scores)
+                     a.estimators.split(","), seeds=a.seeds, models=models, scores={} if a.no_leaderboard else scores,
+                     answered=flags)
     print(f"{a.benchmark}: {len(data.models)} models, {len(data.prompts)} prompts; {len(models)} held out in turn, "
           f"{a.seeds} seed(s), {time.perf_counter() - t0:.0f} s; leaderboard scores for {len(scores)} models"
           f"{' (not used: --no-leaderboard)' if a.no_leaderboard else ''}"
+          f"{'; no answer-rate part' if a.no_answer_rate else ''}"
           f"{': ' + ', '.join(sorted(set(data.models) - set(scores))) + ' have none' if scores else ''}")
     print(f"{'estimator':10} {'strategy':12} {'K':>4} " + " ".join(f"{c:>14}" for c in COLS))
     for (est, strat, k), m in summarise(rows).items():
