@@ -31,9 +31,10 @@ def reference(df: pl.DataFrame) -> tuple[list[dict], list[tuple[int, str]]]:
 
 
 CLEAN = {"model": "org/model-7B", "benchmark": "bbh", "prompt_id": "7", "prompt": "Is it?", "correct": "1",
-         "category": "logic", "cost_usd": "0.25", "score": "0.5"}
+         "category": "logic", "cost_usd": "0.25", "score": "0.5", "answered": "1"}
 EDGES = {"model": TEXTS, "benchmark": TEXTS, "prompt_id": IDS, "prompt": TEXTS + ["p" * 200_001],
-         "correct": LABELS, "category": TEXTS + ["c" * 10_001], "cost_usd": NUMBERS, "score": NUMBERS}
+         "correct": LABELS, "category": TEXTS + ["c" * 10_001], "cost_usd": NUMBERS, "score": NUMBERS,
+         "answered": LABELS}   # beside a correct result: a false one is refused
 
 
 def grid(n: int = 0) -> pl.DataFrame:
@@ -41,6 +42,7 @@ def grid(n: int = 0) -> pl.DataFrame:
     checks alone; N more clean rows."""
     rows = [{**CLEAN, col: v, "prompt_id": f"{col}-{i}" if col != "prompt_id" else v}
             for col, vals in EDGES.items() for i, v in enumerate(vals)]
+    rows += [{**CLEAN, "correct": "0", "answered": v, "prompt_id": f"wrong-{i}"} for i, v in enumerate(LABELS)]
     return pl.DataFrame(rows + [{**CLEAN, "prompt_id": str(i)} for i in range(n)], schema={c: pl.Utf8 for c in CLEAN})
 
 
@@ -67,7 +69,8 @@ def test_parquet_columns_match_the_row_checks(typed):
         df = df.with_columns(pl.Series("prompt_id", [i - 3 for i in range(n)]),
                              pl.Series("correct", [(0.0, 1.0, 0.5, float("nan"), None, -0.0)[i % 6] for i in range(n)]),
                              pl.Series("cost_usd", [(0.1, -1.0, float("inf"), None, 0.0)[i % 5] for i in range(n)]),
-                             pl.Series("score", [None] * n, pl.Null), pl.Series("category", [i % 3 for i in range(n)]))
+                             pl.Series("score", [None] * n, pl.Null), pl.Series("category", [i % 3 for i in range(n)]),
+                             pl.Series("answered", [(True, False, None)[i % 3] for i in range(n)]))
     buf = io.BytesIO()
     df.write_parquet(buf)
     check("t.parquet", buf.getvalue(), pl.read_parquet(io.BytesIO(buf.getvalue())))
@@ -82,3 +85,14 @@ def test_parquet_rejections_keep_positions_and_raw_text():
     assert parsed.records["item_id"].to_list() == ["1"]
     assert [(r.position, r.reason) for r in parsed.rejected] == [(1, "empty prompt"), (2, "label 'maybe' is not 0/1")]
     assert json.loads(parsed.rejected[1].raw) == df.row(2, named=True)
+
+
+def test_the_answer_flag_is_stored_and_checked_against_the_label():
+    df = pl.DataFrame({"model": ["m"] * 4, "benchmark": ["b"] * 4, "prompt_id": ["1", "2", "3", "4"],
+                       "prompt": ["a?", "b?", "c?", "d?"], "correct": [0, 0, 1, 1], "answered": [0, None, 1, 0]})
+    buf = io.BytesIO()
+    df.write_parquet(buf)
+    parsed = long.parse({"t.parquet": buf.getvalue()}, "t.parquet")
+    assert parsed.records["answered"].to_list() == [False, None, True]
+    assert [(r.position, r.reason) for r in parsed.rejected] == [
+        (3, "answered is false but correct is true (no answer cannot be graded correct)")]

@@ -59,6 +59,18 @@ def label(df: pl.DataFrame, col: str) -> Check:
     return ok.fill_null(False), word.is_in(sorted(_TRUE))
 
 
+def optional_label(df: pl.DataFrame, col: str, correct: pl.Expr) -> Check:
+    """values.answered: null is None, else label() of the column, never false beside a CORRECT (value) of true."""
+    if col not in df.columns or df.schema[col] == pl.Null:
+        return pl.lit(True), pl.lit(None, pl.Boolean)
+    ok, value = label(df, col)
+    none = pl.col(col).is_null()
+    if _string(df.schema[col]):
+        none = none | pl.col(col).cast(pl.Utf8).str.contains(_BLANK).fill_null(False)
+    return (none | (ok & ~(correct.fill_null(False) & ~value))).fill_null(False), \
+        pl.when(none).then(None).otherwise(value)
+
+
 def optional_text(df: pl.DataFrame, col: str, limit: int = 10_000) -> Check:
     """values.optional_text: null or blank is None, other text as it is."""
     if col not in df.columns or df.schema[col] == pl.Null:

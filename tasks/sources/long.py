@@ -1,4 +1,5 @@
-"""Parser for the generic long table (Parquet, CSV or JSONL): model, benchmark, prompt_id, prompt, correct.
+"""Parser for the generic long table (Parquet, CSV or JSONL): model, benchmark, prompt_id, prompt, correct (and
+optionally category, cost_usd, score, answered: whether an answer was extracted, false only beside a wrong one).
 
 Parquet and CSV tables are checked column-wise (tasks/sources/columns.py): clean rows never pass through Python;
 the few rows those checks do not pass get the per-row checks of values.py, which word the rejection."""
@@ -15,7 +16,7 @@ from tasks.sources.labels import to_label
 from tasks.sources.tables import csv_table, jsonl_lines
 
 REQUIRED = ("model", "benchmark", "prompt_id", "prompt", "correct")
-OPTIONAL = ("category", "cost_usd", "score")
+OPTIONAL = ("category", "cost_usd", "score", "answered")
 _POS, _RAW, _CLEAN = "\0pos", "\0raw", "\0clean"   # working columns, named unlike any column of a file
 
 
@@ -69,20 +70,23 @@ def _row(rec) -> dict:
         "model": model, "benchmark": benchmark, "item_id": item, "text": prompt,
         "category": values.optional_text(rec.get("category"), "category"), "correct": label,
         "cost_usd": values.cost(rec.get("cost_usd")), "score": values.score(rec.get("score")),
+        "answered": values.answered(rec.get("answered"), label),
     }
 
 
 def _checks(df: pl.DataFrame) -> dict[str, columns.Check]:
     """Canonical column -> (row surely passes, value) for a frame with the REQUIRED columns."""
+    correct = columns.label(df, "correct")
     return {
         "model": columns.required_text(df, "model", 512, stripped=True),
         "benchmark": columns.required_text(df, "benchmark", 512, stripped=True),
         "item_id": columns.item_id(df, "prompt_id"),
         "text": columns.required_text(df, "prompt", limits.MAX_PROMPT_CHARS, stripped=False),
-        "correct": columns.label(df, "correct"),
+        "correct": correct,
         "category": columns.optional_text(df, "category"),
         "cost_usd": columns.number(df, "cost_usd", 0.0, None),
         "score": columns.number(df, "score", 0.0, 1.0),
+        "answered": columns.optional_label(df, "answered", correct[1]),
     }
 
 
@@ -113,7 +117,7 @@ def _frame_rows(df: pl.DataFrame, uri: str, rejected: list[Rejected]) -> pl.Data
 
 
 def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
-    """Canonical rows from a long table; rows with a bad label, id, text, cost or score are rejected."""
+    """Canonical rows from a long table; rows with a bad label, id, text, cost, score or answer flag are rejected."""
     (name, blob), = blobs.items()
     if name.endswith(".jsonl") or name.endswith(".ndjson"):
         return _parse_jsonl(blob, uri)

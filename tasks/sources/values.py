@@ -64,6 +64,21 @@ def optional_text(v, field: str, limit: int = 10_000) -> str | None:
     return text(v, field, limit)
 
 
+def answered(v, correct: bool, field: str = "answered") -> bool | None:
+    """Whether an answer was extracted (a label: labels.to_label's vocabulary) or None for null/empty; refused when
+    it is not a label, or false beside a correct result."""
+    from tasks.sources.labels import to_label
+
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    got = to_label(v)
+    if got is None:
+        raise BadValue(f"{field} {_show(v)} is not 0/1")
+    if correct and not got:
+        raise BadValue(f"{field} is false but correct is true (no answer cannot be graded correct)")
+    return got
+
+
 def number(v, field: str) -> float | None:
     """A finite number (int, float or numeric text) or None for null/empty; bools and containers are refused."""
     if v is None or (isinstance(v, str) and not v.strip()):
