@@ -4,10 +4,11 @@ models' labels there, its unseen prompts predicted from theirs) once it has enou
 150 on a 2PL one, never where its ability has a leaderboard prior (tasks/coldstart/prior.py). The mean over a set of
 prompts is its accuracy estimate there (coldstart_estimates), with p-IRT's interval; the cold-start operator is
 fitted to the same prediction (tasks/coldstart/operator.py). Where the pool's results say whether an answer was
-extracted, p-IRT is the mean of the one ability on every label and the answer-rate model (tasks/coldstart/answered.py). Measured (README, 10 seeds): MMLU-Pro (22 models, 2PL)
-p-IRT alone 2.58 / 2.09 points at K = 100 (one plan / two rounds) against the mean's 2.63 / 2.24, the mean better
-from K = 200 (1.85 / 1.54 against 2.05 / 1.75); RouterBench (11 models, 1PL) the mean 2.90 against p-IRT alone 3.28
-at K = 100."""
+extracted, p-IRT is the mean of the one ability on every label and the answer-rate model (answered.py). Measured
+(README, 10 seeds, before the answer-rate part and leaderboard priors): MMLU-Pro (22 models, 2PL) p-IRT alone
+2.58 / 2.09 points at K = 100 (one plan / two rounds) against the mean's 2.63 / 2.24, the mean better from K = 200
+(1.85 / 1.54 against 2.05 / 1.75); RouterBench (11 models, 1PL) the mean 2.90 against p-IRT alone 3.28 at
+K = 100."""
 from __future__ import annotations
 
 import numpy as np
