@@ -57,6 +57,23 @@ def test_accuracy_per_model_and_task_is_the_harness_number(loaded):
     assert {t: n for (_, t), (_, n, _) in got.items()} == {"mmlu_abstract_algebra": 100, "gsm8k": 3, "copa": 20}
 
 
+def test_a_generative_samples_fallback_is_stored_as_no_answer(loaded):
+    """gsm8k's regex filter found no answer in any of the 3 lines (filtered_resps ['[invalid]']); MMLU and COPA are
+    log-likelihood tasks, where the format does not say."""
+    got = dict(loaded.execute("SELECT l.pool, list(DISTINCT r.answered) FROM result_labels l "
+                              "JOIN results r USING (model_id, prompt_id, source) GROUP BY ALL").fetchall())
+    assert got == {"gsm8k": [False], "mmlu_abstract_algebra": [None], "copa": [None]}
+
+
+def test_lm_evals_answered_flag_reads_the_filters_fallback():
+    from tasks.sources.lm_eval import answered
+    assert answered({"filtered_resps": ["[invalid]"]}, {"[invalid]"}, False) is False
+    assert answered({"filtered_resps": [" 18 "]}, {"[invalid]"}, True) is True
+    assert answered({"filtered_resps": ["none"]}, {"[invalid]", "none"}, False) is False   # a configured fallback
+    assert answered({"filtered_resps": [["-75.8", "False"], ["-86.5", "False"]]}, {"[invalid]"}, False) is None
+    assert answered({"filtered_resps": ["[invalid]"]}, {"[invalid]"}, True) is None   # graded correct: not said
+
+
 def test_two_models_answering_the_same_questions_share_prompts(loaded):
     for task, n in (("mmlu_abstract_algebra", 100), ("copa", 20)):      # without and with doc_hash
         per_model = loaded.execute("""SELECT model_id, list(prompt_id ORDER BY prompt_id) FROM results

@@ -138,6 +138,29 @@ def _category(task: str, results: dict, doc: dict) -> str | None:
     return next((g for g, subs in parents.items() if isinstance(subs, list) and task in subs), task)
 
 
+FALLBACK = "[invalid]"   # what lm-eval's regex filters answer where they find no answer (their default fallback)
+
+
+def _fallbacks(task: str, results: dict) -> set[str]:
+    """The answers TASK's filters give where they extract none: FALLBACK and any fallback its config sets."""
+    out = {FALLBACK}
+    for entry in _task_config(task, results).get("filter_list") or []:
+        steps = entry.get("filter") if isinstance(entry, dict) else None
+        out |= {f["fallback"] for f in steps or [] if isinstance(f, dict) and isinstance(f.get("fallback"), str)}
+    return out
+
+
+def answered(s: dict, fallbacks: set[str], correct: bool) -> bool | None:
+    """Whether a generative sample's filtered answer is one (not a filter's fallback: no answer extracted); None
+    for a log-likelihood sample (its filtered_resps are scores, not text) or a fallback graded correct."""
+    got = s.get("filtered_resps")
+    got = got[0] if isinstance(got, list) and len(got) == 1 else got
+    if not isinstance(got, str):
+        return None
+    extracted = got.strip() not in fallbacks
+    return None if correct and not extracted else extracted
+
+
 def _row(task: str, s, results: dict, model: str, metric: str | None) -> dict:
     """The canonical row of one sample (BadValue saying why it is bad)."""
     if isinstance(s, values.BadValue):
@@ -159,6 +182,7 @@ def _row(task: str, s, results: dict, model: str, metric: str | None) -> dict:
         "text": values.text(text, "prompt"), "category": _category(task, results, doc),
         "answer": None if s.get("target") is None else values.unicode_text(str(s["target"]), "target"),
         "correct": label, "metric": metric, "score": float(label),
+        "answered": answered(s, _fallbacks(task, results), label),
     }
 
 
