@@ -6,8 +6,8 @@ their answered results (2PL with irt.MIN_MODELS_2PL known models), each ability 
 answers (the second under its leaderboard prior, refitted on this scale). The served prediction averages it with
 the one ability on every label (tasks/coldstart/estimate.py). Measured (README, 10 seeds, MMLU-Pro, two rounds):
 1.53 against 1.58 points at K = 100, 0.84 against 0.99 at K = 400 (2.02 against 2.09 and 1.10 against 1.14
-without leaderboard priors); the Llama 3.1 models, which never miss, gain most: the one ability reads the other
-models' misses as difficulty."""
+without leaderboard priors); the two Llama 3.1 8B models, which never miss, gain most (the one ability reads the
+other models' misses on a question as its difficulty)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
