@@ -1,6 +1,7 @@
 -- Whether an answer was extracted from the model's output, apart from whether it was right: MMLU-Pro's result files
 -- give a null pred where none was (graded wrong, as before), lm-eval its filter's fallback ('[invalid]'), and models
--- differ widely in how often (0 to 23 % of MMLU-Pro's questions). The cold-start prediction models that rate apart from the ability (tasks/coldstart/answered.py).
+-- differ widely in how often (0 to 23 % of MMLU-Pro's questions). The cold-start prediction models that rate apart
+-- from the ability (tasks/coldstart/answered.py).
 -- Rows already stored keep their label; those of MMLU-Pro files get the flag from their stored pred, and the
 -- cold-start operators fitted before are refitted at the next refresh (their stored config no longer matches).
 ALTER TABLE results ADD COLUMN IF NOT EXISTS answered BOOLEAN;

@@ -31,20 +31,25 @@ class Parts:
     models: np.ndarray
 
 
+def flagged(labels01: np.ndarray, answered01: np.ndarray) -> np.ndarray:
+    """The columns of LABELS01 (prompts x models, NaN = none) whose every label has a flag in ANSWERED01 (the same
+    shape, NaN = not said)."""
+    return np.flatnonzero(~(~np.isnan(labels01) & np.isnan(answered01)).any(axis=0))
+
+
 def fit_parts(labels01: np.ndarray, answered01: np.ndarray) -> Parts | None:
     """The Parts of the known models' LABELS01 (prompts x models, 1/0, NaN = none) and ANSWERED01 (the same shape:
     1 = an answer was extracted, 0 = none, NaN = not said), fitted on the models flagged on every label; None with
     fewer than MIN_MODELS of them or under MIN_NO_ANSWER of their labels without an answer."""
-    have = ~np.isnan(labels01)
-    flagged = np.flatnonzero(~(have & np.isnan(answered01)).any(axis=0))
-    if len(flagged) < MIN_MODELS:
+    models = flagged(labels01, answered01)
+    if len(models) < MIN_MODELS:
         return None
-    L, A = labels01[:, flagged], answered01[:, flagged]
+    L, A = labels01[:, models], answered01[:, models]
     missing = np.where(np.isnan(L), np.nan, 1.0 - np.nan_to_num(A))
     if float(np.nanmean(missing)) < MIN_NO_ANSWER:
         return None
     correct_if_answered = np.where(A == 1, L, np.nan)
-    return Parts(irt.fit_items(correct_if_answered), irt.fit_items(missing, two=False), flagged)
+    return Parts(irt.fit_items(correct_if_answered), irt.fit_items(missing, two=False), models)
 
 
 def usable(parts: Parts | None, answered01: np.ndarray | None) -> bool:

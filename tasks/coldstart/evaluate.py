@@ -87,15 +87,16 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
     complete = np.flatnonzero(~np.isnan(data.Y).any(1))
     prompts = PoolPrompts.of(data.X(everything), spec.eps)
     models = list(range(len(data.models))) if models is None else models
+    flags = np.full_like(data.Y, np.nan) if answered is None else answered
     out = []
     for j in models:
         known = known_of(data, pool, spec, j)
         two = {"default": None, "irt": None, "irt1": False, "irt2": True}
-        items = {e: irt.fit_items(labels01(known.Y), two=two[e]) for e in estimators if e in IRT}
-        F = prediction.features(labels01(known.Y))
+        k01 = labels01(known.Y)
+        items = {e: irt.fit_items(k01, two=two[e]) for e in estimators if e in IRT}
+        F = prediction.features(k01)
         names = [data.models[i] for i in range(len(data.models)) if i != j]
-        flags = np.full_like(data.Y, np.nan) if answered is None else answered
-        parts = rate.fit_parts(labels01(known.Y), np.delete(flags, j, axis=1))
+        parts = rate.fit_parts(k01, np.delete(flags, j, axis=1))
         mine_scores = scores_of(names, data.models[j], scores or {})
         feats = np.where(np.isnan(known.Y), 2 * known.P - 1, known.Y)   # what the plans stratify on
         mine = np.flatnonzero(~np.isnan(data.Y[:, j]))
@@ -107,7 +108,7 @@ def coldstart(data: EvalData, budgets=(25, 50, 100, 200, 400), strategies=("rand
             for k in budgets:
                 for s in range(seeds):
                     if strategy == adaptive.STRATEGY:   # two rounds: the second at its ability after the first
-                        rows = adaptive.two_rounds(labels01(known.Y), feats, mine, k,
+                        rows = adaptive.two_rounds(k01, feats, mine, k,
                                                    (data.Y[:, j] > 0).astype(np.float64), data.category,
                                                    seed + 1000 * s + j, items.get("default") or items.get("irt"),
                                                    mine_scores)
@@ -210,7 +211,7 @@ def run(db, budget: int, benchmark: str | None = None, encoder: str = "all-MiniL
     return {"run_id": run_id, "benchmark": bench, "models": len(data.models), "prompts": len(data.prompts),
             "budget": budget, "estimator": estimator, "seed": seed, "plans": plans,
             "leaderboard_priors": sum(m in scores for m in data.models),
-            "answer_flags": int((~(np.isnan(flags) & ~np.isnan(data.Y))).all(axis=0).sum()),
+            "answer_flags": len(rate.flagged(data.Y, flags)),
             "rows": [{"strategy": s, **m} for (_, s, _), m in summary.items()]}
 
 

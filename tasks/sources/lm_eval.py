@@ -161,8 +161,8 @@ def answered(s: dict, fallbacks: set[str], correct: bool) -> bool | None:
     return None if correct and not extracted else extracted
 
 
-def _row(task: str, s, results: dict, model: str, metric: str | None) -> dict:
-    """The canonical row of one sample (BadValue saying why it is bad)."""
+def _row(task: str, s, results: dict, model: str, metric: str | None, fallbacks: set[str]) -> dict:
+    """The canonical row of one sample (BadValue saying why it is bad); FALLBACKS: _fallbacks of TASK."""
     if isinstance(s, values.BadValue):
         raise s
     if not isinstance(s, dict) or "doc_id" not in s:
@@ -182,7 +182,7 @@ def _row(task: str, s, results: dict, model: str, metric: str | None) -> dict:
         "text": values.text(text, "prompt"), "category": _category(task, results, doc),
         "answer": None if s.get("target") is None else values.unicode_text(str(s["target"]), "target"),
         "correct": label, "metric": metric, "score": float(label),
-        "answered": answered(s, _fallbacks(task, results), label),
+        "answered": answered(s, fallbacks, label),
     }
 
 
@@ -201,6 +201,7 @@ def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
             continue
         metric = kept = None
         seen: set = set()
+        fallbacks = _fallbacks(task, results)
         for s, raw in sample_records(blob, uri, name):
             here, pos = pos, pos + 1
             limits.check_records(pos, uri)
@@ -218,7 +219,7 @@ def parse(blobs: dict[str, bytes], uri: str) -> Parsed:
                     continue
                 seen.add(doc_id)
             try:
-                rows.append(_row(task, s, results, model, metric))
+                rows.append(_row(task, s, results, model, metric, fallbacks))
             except values.BadValue as exc:
                 rejected.append(Rejected(here, f"{task}: {exc}", raw))
     return Parsed(canonical_frame(rows), rejected)
