@@ -155,11 +155,11 @@ def test_model_space_ridge_finds_a_known_models_twin_and_the_prediction_keeps_an
     F = prediction.features(known)
     assert not np.isnan(F).any()
     truth, everything = new.mean(), np.arange(len(L))
-    for two in (True, False):   # 21 known models, 100 labels: a 2PL, p-IRT alone; as a 1PL the mean with the ridge
+    for two in (True, False):   # 21 known models, 90 labels: a 2PL, p-IRT alone; as a 1PL the mean with the ridge
         items = irt.fit_items(known, two=two)
         ms_err, mean_err, covered = [], [], []
         for s in range(20):
-            rows = np.sort(np.random.default_rng(s).choice(len(L), 100, replace=False))
+            rows = np.sort(np.random.default_rng(s).choice(len(L), 90, replace=False))
             ms_err.append(abs(prediction.model_space(F, rows, new[rows], everything) - truth))
             mean_err.append(abs(new[rows].mean() - truth))
             est, lo, hi = prediction.estimate(items, F, rows, new[rows], everything)
@@ -169,16 +169,26 @@ def test_model_space_ridge_finds_a_known_models_twin_and_the_prediction_keeps_an
             mixed = 0.5 * (alone + prediction.model_space(F, rows, new[rows], everything))
             assert est == pytest.approx(alone if two else mixed, abs=1e-12)
         assert np.mean(ms_err) < 0.7 * np.mean(mean_err) and np.mean(covered) >= 0.85
-        assert prediction.name(items, F, 100) == ("irt2" if two else "blend-irt1")
-    rows = np.arange(prediction.MIN_LABELS_RIDGE_2PL)   # enough labels: the 2PL's prediction averages in the ridge
+        assert prediction.name(items, F, rows, new[rows]) == ("irt2" if two else "blend-irt1")
+    # on a 2PL pool the prediction averages in the ridge from MIN_LABELS_RIDGE_2PL labels, and from
+    # MIN_LABELS_RIDGE_EDGE for a model at the pool's edge
     two = irt.fit_items(known, two=True)
-    assert prediction.name(two, F, len(rows)) == "blend-irt2"
-    assert prediction.estimate(two, F, rows, new[rows], everything)[0] == pytest.approx(0.5 * (
-        irt.estimate(two, rows, new[rows], everything)[0] + prediction.model_space(F, rows, new[rows], everything)))
+    mu, sd = two.theta.mean(), two.theta.std()
+    assert prediction.at_edge(two, mu - prediction.EDGE_SD * sd) and not prediction.at_edge(two, mu + 0.99 * sd)
+    strong = F[:, np.argsort(two.theta)[-2:]].max(axis=1)   # right wherever one of the two strongest models is
+    middle = F[:, int(np.argmin(np.abs(two.theta - mu)))]   # the known model nearest the mean, as a new one
+    edge, enough = np.arange(prediction.MIN_LABELS_RIDGE_EDGE), np.arange(prediction.MIN_LABELS_RIDGE_2PL)
+    for labels, rows, blends in ((strong, edge, True), (middle, edge, False), (middle, enough, True)):
+        y = labels[rows]
+        assert prediction.at_edge(two, irt.ability(two, rows, y)[0]) == (labels is strong)
+        assert prediction.name(two, F, rows, y) == ("blend-irt2" if blends else "irt2")
+        alone = irt.estimate(two, rows, y, everything)[0]
+        mixed = 0.5 * (alone + prediction.model_space(F, rows, y, everything))
+        assert prediction.estimate(two, F, rows, y, everything)[0] == pytest.approx(mixed if blends else alone)
     few = np.arange(prediction.MIN_LABELS_RIDGE - 1)   # too few labels for the ridge: p-IRT alone
     assert prediction.estimate(items, F, few, new[few], everything) == pytest.approx(
         irt.estimate(items, few, new[few], everything), abs=1e-12)
-    assert prediction.name(items, F, len(few)) == "irt1"
+    assert prediction.name(items, F, few, new[few]) == "irt1"
 
 
 def test_the_ability_fit_converges_on_steep_items():

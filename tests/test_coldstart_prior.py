@@ -73,10 +73,11 @@ def test_a_leaderboard_score_makes_a_cold_models_estimate_better():
     got = detect.predict(pool | {"leaderboard": {"MMLU-PRO": scores}}, set(new))
     assert all(got["models"][m][3].n_models == 24 for m in new)   # the line is fitted on the known models only
     assert irt.MIN_MODELS_2PL <= 24
-    # from 150 labels a 2PL prediction averages in the ridge, but not with a leaderboard prior (p-IRT alone)
+    # at the pool's edge a 2PL prediction averages in the ridge, but not with a leaderboard prior (p-IRT alone)
     prior = got["models"][new[0]][3]
-    assert prediction.name(got["items"], got["F"], 200) == "blend-irt2"
-    assert prediction.name(got["items"], got["F"], 200, prior) == "irt2+leaderboard"
+    top, rows = got["F"][:, int(np.argmax(got["items"].theta))], np.arange(prediction.MIN_LABELS_RIDGE_EDGE)   # the strongest known model's labels
+    assert prediction.name(got["items"], got["F"], rows, top[rows]) == "blend-irt2"
+    assert prediction.name(got["items"], got["F"], rows, top[rows], prior) == "irt2+leaderboard"
 
 
 def test_a_pools_leaderboard_scores_are_read_from_linked_models(con, tmp_path):

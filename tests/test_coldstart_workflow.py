@@ -190,9 +190,9 @@ def served_is_evaluated(db: str) -> None:
 
 
 def upgraded_cold_operators_are_refitted(db: str) -> None:
-    """A warehouse upgraded across migration 023, 024 or 025 (cold-start operators fitted before it) refits its
+    """A warehouse upgraded across migration 023, 024, 025 or 026 (cold-start operators fitted before it) refits its
     cold-start operators at the next refresh, and nothing else."""
-    for version in (23, 24, 25):
+    for version in (23, 24, 25, 26):
         with duckdb.connect(db) as con:   # as if this warehouse had been written before VERSION
             con.execute("DELETE FROM schema_version WHERE version = ?", [version])
             before = con.execute("SELECT max(version) FROM operators").fetchall()[0][0]

@@ -79,7 +79,7 @@ def estimates(pool: dict, cold: set[str], watermark: int, predicted: dict | None
     groups = [("*", everything)] + [(c, np.flatnonzero(cats == c)) for c in sorted(set(cats.tolist()))]
     out = []
     for m, (rows, y, p, prior, flags) in sorted(got["models"].items()):
-        how = prediction.name(got["items"], got["F"], len(rows), prior, answered.usable(got.get("parts"), flags))
+        how = prediction.name(got["items"], got["F"], rows, y, prior, answered.usable(got.get("parts"), flags))
         for name, among in groups:
             est, lo, hi = prediction.estimate(got["items"], got["F"], rows, y, among, p=p, prior=prior)
             mine = np.isin(rows, among)

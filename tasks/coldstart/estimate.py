@@ -1,14 +1,14 @@
 """The one cold-start prediction: each pool prompt's P(correct) for a model with few results there. Its own label where
 it was evaluated; elsewhere p-IRT (irt.py), averaged with a model-space ridge (its labels regressed on the known
-models' labels there, its unseen prompts predicted from theirs) once it has enough labels for one: 10 on a 1PL pool,
-150 on a 2PL one, never where its ability has a leaderboard prior (tasks/coldstart/prior.py). The mean over a set of
+models' labels there, its unseen prompts predicted from theirs) where that is better: from 10 labels on a 1PL pool;
+on a 2PL one from 150, and from 100 for a model at the pool's edge (at_edge: there the 2PL of the others predicts it
+toward them); never where its ability has a leaderboard prior (tasks/coldstart/prior.py). The mean over a set of
 prompts is its accuracy estimate there (coldstart_estimates), with p-IRT's interval; the cold-start operator is
 fitted to the same prediction (tasks/coldstart/operator.py). Where the pool's results say whether an answer was
 extracted, p-IRT is the mean of the one ability on every label and the answer-rate model (answered.py). Measured
-(README, 10 seeds, before the answer-rate part and leaderboard priors): MMLU-Pro (22 models, 2PL) p-IRT alone
-2.58 / 2.09 points at K = 100 (one plan / two rounds) against the mean's 2.63 / 2.24, the mean better from K = 200
-(1.85 / 1.54 against 2.05 / 1.75); RouterBench (11 models, 1PL) the mean 2.90 against p-IRT alone 3.28 at
-K = 100."""
+(README, 10 seeds, MMLU-Pro, two rounds): the ridge at the edge took K = 100 from 1.53 to 1.37 points (the three
+models without a leaderboard prior: 3.66 to 2.42) and, without priors, from 2.02 to 1.85; RouterBench (11 models,
+1PL) the mean 2.90 against p-IRT alone 3.28 at K = 100."""
 from __future__ import annotations
 
 import numpy as np
@@ -21,6 +21,8 @@ from tasks.operators.math import sigmoid
 ESTIMATOR = "default"   # the name of this prediction in `evaluate --split coldstart`
 MIN_LABELS_RIDGE = 10   # below this many labels the ridge has too little to fit: p-IRT alone
 MIN_LABELS_RIDGE_2PL = 150   # with a 2PL, p-IRT alone is better up to K = 100 and the mean from K = 200 (README)
+MIN_LABELS_RIDGE_EDGE = 100   # ... and from K = 100 for a model at the pool's edge (at_edge, README)
+EDGE_SD = 1.25   # an ability this many sds of the known ones from their mean is at the pool's edge (README)
 
 
 def features(known01: np.ndarray) -> np.ndarray:
@@ -49,21 +51,37 @@ def model_space(F: np.ndarray, rows: np.ndarray, y01: np.ndarray, among: np.ndar
     return float(_observed(ridge_p(F, rows, y01), rows, y01)[np.asarray(among)].mean())
 
 
-def uses_ridge(items: irt.Items, F: np.ndarray, n_labels: int, prior: Prior | None = None) -> bool:
-    """Whether the prediction averages in the ridge: no leaderboard PRIOR (with one, p-IRT alone was better at
-    every K: 1.04 against 1.48 points at K = 200, 0.90 against 1.07 at 400, README), some known model, and at least
-    MIN_LABELS_RIDGE labels on a 1PL pool (too few known models for item slopes), MIN_LABELS_RIDGE_2PL on a 2PL
-    one."""
-    return prior is None and n_labels >= (MIN_LABELS_RIDGE_2PL if items.two else MIN_LABELS_RIDGE) and F.shape[1] > 0
+def at_edge(items: irt.Items, theta: float) -> bool:
+    """Whether ability THETA lies at least EDGE_SD of the known models' spread from their mean: where a 2PL of the
+    others extrapolates (fitted on all its labels, the two strongest MMLU-Pro models are put 2.8 and 3.3 points
+    under their accuracy, README)."""
+    return abs(theta - float(items.theta.mean())) >= EDGE_SD * float(max(items.theta.std(), 1e-6))
 
 
-def name(items: irt.Items, F: np.ndarray, n_labels: int, prior: Prior | None = None, with_rate: bool = False
-         ) -> str:
-    """How the prediction was made: irt2 | irt1 (p-IRT alone) or blend-irt2 | blend-irt1 (averaged with the
-    ridge), '+leaderboard' where the ability prior came from the model's leaderboard score
-    (tasks/coldstart/prior.py), '+answered' where p-IRT averaged in the answer-rate model (WITH_RATE,
-    tasks/coldstart/answered.py)."""
-    return f"{'blend-' if uses_ridge(items, F, n_labels, prior) else ''}irt{2 if items.two else 1}" + (
+def uses_ridge(items: irt.Items, F: np.ndarray, rows: np.ndarray, y01: np.ndarray, prior: Prior | None = None,
+               theta: float | None = None) -> bool:
+    """Whether the prediction of the model that answered ROWS with Y01 averages in the ridge: no leaderboard PRIOR
+    (with one, p-IRT alone was better at every K: 1.04 against 1.48 points at K = 200, 0.90 against 1.07 at 400,
+    README), some known model, and on a 1PL pool (too few known models for item slopes) at least MIN_LABELS_RIDGE
+    labels; on a 2PL one at least MIN_LABELS_RIDGE_2PL, or MIN_LABELS_RIDGE_EDGE where its ability (THETA: already
+    fitted under the default prior) is at_edge of the known models'."""
+    if prior is not None or F.shape[1] == 0:
+        return False
+    if not items.two:
+        return len(rows) >= MIN_LABELS_RIDGE
+    if len(rows) >= MIN_LABELS_RIDGE_2PL or len(rows) < MIN_LABELS_RIDGE_EDGE:
+        return len(rows) >= MIN_LABELS_RIDGE_2PL
+    theta = irt.ability(items, np.asarray(rows), np.asarray(y01, dtype=np.float64))[0] if theta is None else theta
+    return at_edge(items, theta)
+
+
+def name(items: irt.Items, F: np.ndarray, rows: np.ndarray, y01: np.ndarray, prior: Prior | None = None,
+         with_rate: bool = False) -> str:
+    """How the prediction of the model that answered ROWS with Y01 was made: irt2 | irt1 (p-IRT alone) or
+    blend-irt2 | blend-irt1 (averaged with the ridge, uses_ridge), '+leaderboard' where the ability prior came from
+    the model's leaderboard score (tasks/coldstart/prior.py), '+answered' where p-IRT averaged in the answer-rate
+    model (WITH_RATE, tasks/coldstart/answered.py)."""
+    return f"{'blend-' if uses_ridge(items, F, rows, y01, prior) else ''}irt{2 if items.two else 1}" + (
         "+leaderboard" if prior is not None else "") + ("+answered" if with_rate else "")
 
 
@@ -78,7 +96,7 @@ def predictions(items: irt.Items, F: np.ndarray, rows: np.ndarray, y01: np.ndarr
     p = sigmoid(items.a * theta + items.b)
     if answered.usable(parts, answered01):
         p = 0.5 * (p + answered.predict(parts, rows, y01, answered01, prior))
-    if uses_ridge(items, F, len(rows), prior):
+    if uses_ridge(items, F, rows, y01, prior, theta):
         p = 0.5 * (p + ridge_p(F, rows, y01))
     return _observed(p, rows, y01)
 
