@@ -75,7 +75,8 @@ def test_a_leaderboard_score_makes_a_cold_models_estimate_better():
     assert irt.MIN_MODELS_2PL <= 24
     # at the pool's edge a 2PL prediction averages in the ridge, but not with a leaderboard prior (p-IRT alone)
     prior = got["models"][new[0]][3]
-    top, rows = got["F"][:, int(np.argmax(got["items"].theta))], np.arange(prediction.MIN_LABELS_RIDGE_EDGE)   # the strongest known model's labels
+    top = got["F"][:, int(np.argmax(got["items"].theta))]   # the strongest known model's labels, as a new one's
+    rows = np.arange(prediction.MIN_LABELS_RIDGE_EDGE)
     assert prediction.name(got["items"], got["F"], rows, top[rows]) == "blend-irt2"
     assert prediction.name(got["items"], got["F"], rows, top[rows], prior) == "irt2+leaderboard"
 

@@ -55,7 +55,8 @@ def at_edge(items: irt.Items, theta: float) -> bool:
     """Whether ability THETA lies at least EDGE_SD of the known models' spread from their mean: where a 2PL of the
     others extrapolates (fitted on all its labels, the two strongest MMLU-Pro models are put 2.8 and 3.3 points
     under their accuracy, README)."""
-    return abs(theta - float(items.theta.mean())) >= EDGE_SD * float(max(items.theta.std(), 1e-6))
+    mean, sd = irt.default_prior(items)   # the known abilities' mean and spread
+    return abs(theta - mean) >= EDGE_SD * sd
 
 
 def uses_ridge(items: irt.Items, F: np.ndarray, rows: np.ndarray, y01: np.ndarray, prior: Prior | None = None,
@@ -69,8 +70,10 @@ def uses_ridge(items: irt.Items, F: np.ndarray, rows: np.ndarray, y01: np.ndarra
         return False
     if not items.two:
         return len(rows) >= MIN_LABELS_RIDGE
-    if len(rows) >= MIN_LABELS_RIDGE_2PL or len(rows) < MIN_LABELS_RIDGE_EDGE:
-        return len(rows) >= MIN_LABELS_RIDGE_2PL
+    if len(rows) >= MIN_LABELS_RIDGE_2PL:
+        return True
+    if len(rows) < MIN_LABELS_RIDGE_EDGE:
+        return False
     theta = irt.ability(items, np.asarray(rows), np.asarray(y01, dtype=np.float64))[0] if theta is None else theta
     return at_edge(items, theta)
 
